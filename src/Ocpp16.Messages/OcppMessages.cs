@@ -136,3 +136,25 @@ public sealed class OcppActionInfo
     /// <returns><see cref="Name"/>.</returns>
     public override string ToString() => Name;
 }
+
+/// <summary>Lookup in the generated action catalog.</summary>
+public static partial class OcppActions
+{
+    private static System.Collections.Frozen.FrozenDictionary<string, OcppActionInfo>? s_byName;
+
+    /// <summary>Finds an action by its exact (case-sensitive) wire name.</summary>
+    /// <param name="action">The action name, e.g. <c>"Heartbeat"</c>.</param>
+    /// <param name="info">The action, when known.</param>
+    /// <returns><see langword="true"/> when OCPP 1.6 or its Security extension defines <paramref name="action"/>.</returns>
+    public static bool TryGet(string? action, [NotNullWhen(true)] out OcppActionInfo? info)
+    {
+        if (action is null)
+        {
+            info = null;
+            return false;
+        }
+
+        var map = s_byName ??= System.Collections.Frozen.FrozenDictionary.ToFrozenDictionary(All, a => a.Name, StringComparer.Ordinal);
+        return map.TryGetValue(action, out info);
+    }
+}
