@@ -1,0 +1,55 @@
+namespace Ocpp16.Transport;
+
+/// <summary>
+/// Options of an <see cref="OcppRpcConnection"/>.
+/// </summary>
+public sealed class OcppRpcOptions
+{
+    private TimeSpan _defaultCallTimeout = TimeSpan.FromSeconds(30);
+    private int _maxConsecutiveBadMessages = 10;
+
+    /// <summary>
+    /// How long <see cref="OcppRpcConnection.CallAsync"/> waits for the CALLRESULT/CALLERROR when the caller gives no
+    /// timeout. Default 30 seconds. <see cref="Timeout.InfiniteTimeSpan"/> waits until the connection closes.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is zero or negative (other than <see cref="Timeout.InfiniteTimeSpan"/>).</exception>
+    public TimeSpan DefaultCallTimeout
+    {
+        get => _defaultCallTimeout;
+        set
+        {
+            ValidateTimeout(value, nameof(value));
+            _defaultCallTimeout = value;
+        }
+    }
+
+    /// <summary>
+    /// After this many malformed frames in a row (see WIRE-BEHAVIOUR.md) the connection is closed with 1002
+    /// (<see cref="System.Net.WebSockets.WebSocketCloseStatus.ProtocolError"/>). Default 10; at least 1.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is less than 1.</exception>
+    public int MaxConsecutiveBadMessages
+    {
+        get => _maxConsecutiveBadMessages;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            _maxConsecutiveBadMessages = value;
+        }
+    }
+
+    /// <summary>
+    /// When <see langword="true"/>, the message of an exception thrown by a request handler is sent to the peer as the
+    /// errorDescription of the InternalError CALLERROR. Default <see langword="false"/>: a generic description is sent,
+    /// because exception text can leak internals.
+    /// </summary>
+    public bool DetailedErrors { get; set; }
+
+    internal static void ValidateTimeout(TimeSpan value, string paramName)
+    {
+        if (value != Timeout.InfiniteTimeSpan && value <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(paramName, value, "The timeout must be positive or Timeout.InfiniteTimeSpan.");
+        }
+    }
+}
