@@ -44,10 +44,10 @@ internal static class OcppTypedRpc
                     return response;
                 }
 
-                throw new OcppProtocolException($"The {action} response violates its schema: {violation}", violation);
+                throw new OcppProtocolException($"The {action} response violates its schema: {violation}", violation?.ErrorCode ?? OcppErrorCode.ProtocolError, violation);
             default:
                 result.EnsureSuccess();
-                throw new OcppProtocolException($"The {action} call failed.", null);
+                throw new OcppProtocolException($"The {action} call failed.");
         }
     }
 

@@ -10,11 +10,13 @@ internal struct OcppReadState
 {
     private readonly OcppValidationOptions _options;
     private List<OcppViolation>? _violations;
+    private OcppViolation? _fatal;
 
     public OcppReadState(OcppValidationOptions options)
     {
         _options = options;
         _violations = null;
+        _fatal = null;
     }
 
     /// <summary>True when constraint keywords (maxLength, enum subsets, multipleOf, minItems, additionalProperties) are checked.</summary>
@@ -29,21 +31,31 @@ internal struct OcppReadState
 
     public readonly int ViolationCount => _violations?.Count ?? 0;
 
-    public readonly OcppViolation? FirstViolation => _violations is { Count: > 0 } v ? v[0] : null;
+    /// <summary>The violation that stopped reading when there is one, else the first one reported.</summary>
+    public readonly OcppViolation? FirstViolation => _fatal ?? (_violations is { Count: > 0 } v ? v[0] : null);
 
     public readonly IReadOnlyList<OcppViolation> Violations => (IReadOnlyList<OcppViolation>?)_violations ?? [];
 
     /// <summary>Records a constraint violation; returns true when reading may continue.</summary>
     public bool Report(OcppErrorCode code, string relativePath, string message)
     {
-        (_violations ??= []).Add(new OcppViolation(code, relativePath, message));
-        return _options.Mode != OcppValidationMode.Strict;
+        var violation = new OcppViolation(code, relativePath, message);
+        (_violations ??= []).Add(violation);
+        if (_options.Mode == OcppValidationMode.Strict)
+        {
+            _fatal ??= violation;
+            return false;
+        }
+
+        return true;
     }
 
     /// <summary>Records a violation after which no typed value can be built; always returns false.</summary>
     public bool Fatal(OcppErrorCode code, string relativePath, string message)
     {
-        (_violations ??= []).Add(new OcppViolation(code, relativePath, message));
+        var violation = new OcppViolation(code, relativePath, message);
+        (_violations ??= []).Add(violation);
+        _fatal ??= violation;
         return false;
     }
 

@@ -1,0 +1,139 @@
+using Ocpp16.Messages;
+
+namespace Ocpp16.CentralSystem;
+
+/// <summary>
+/// Answers the Core profile actions a Charge Point sends (OCPP 1.6 §4). Register one with
+/// <see cref="Ocpp16CentralSystemBuilder.AddCoreHandler{THandler}"/>; without one, these actions are answered
+/// NotSupported. A handler may throw <see cref="Transport.OcppCallErrorException"/> to answer a chosen CALLERROR;
+/// any other exception is answered InternalError.
+/// </summary>
+public interface ICentralSystemCoreHandler
+{
+    /// <summary>Authorize.req (OCPP 1.6 §4.1): decide whether the IdTag may charge.</summary>
+    /// <param name="chargePoint">The connected charge point that sent it.</param>
+    /// <param name="request">The validated request.</param>
+    /// <param name="cancellationToken">Cancelled when the connection closes.</param>
+    /// <returns>The IdTagInfo to answer.</returns>
+    ValueTask<AuthorizeResponse> OnAuthorizeAsync(ConnectedChargePoint chargePoint, AuthorizeRequest request, CancellationToken cancellationToken);
+
+    /// <summary>BootNotification.req (OCPP 1.6 §4.2): register the charge point; answer Accepted/Pending/Rejected with the heartbeat interval in seconds.</summary>
+    /// <param name="chargePoint">The connected charge point that sent it.</param>
+    /// <param name="request">The validated request.</param>
+    /// <param name="cancellationToken">Cancelled when the connection closes.</param>
+    /// <returns>The registration status, current time and interval.</returns>
+    ValueTask<BootNotificationResponse> OnBootNotificationAsync(ConnectedChargePoint chargePoint, BootNotificationRequest request, CancellationToken cancellationToken);
+
+    /// <summary>DataTransfer.req from the charge point (OCPP 1.6 §4.3).</summary>
+    /// <param name="chargePoint">The connected charge point that sent it.</param>
+    /// <param name="request">The validated request.</param>
+    /// <param name="cancellationToken">Cancelled when the connection closes.</param>
+    /// <returns>The status (UnknownVendorId when the vendor is not known).</returns>
+    ValueTask<DataTransferResponse> OnDataTransferAsync(ConnectedChargePoint chargePoint, DataTransferRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Heartbeat.req (OCPP 1.6 §4.6): answer the current time.</summary>
+    /// <param name="chargePoint">The connected charge point that sent it.</param>
+    /// <param name="request">The validated request.</param>
+    /// <param name="cancellationToken">Cancelled when the connection closes.</param>
+    /// <returns>The current time (UTC).</returns>
+    ValueTask<HeartbeatResponse> OnHeartbeatAsync(ConnectedChargePoint chargePoint, HeartbeatRequest request, CancellationToken cancellationToken);
+
+    /// <summary>MeterValues.req (OCPP 1.6 §4.7): energy in Wh, power in W, current in A per SampledValue.unit.</summary>
+    /// <param name="chargePoint">The connected charge point that sent it.</param>
+    /// <param name="request">The validated request.</param>
+    /// <param name="cancellationToken">Cancelled when the connection closes.</param>
+    /// <returns>The (empty) confirmation.</returns>
+    ValueTask<MeterValuesResponse> OnMeterValuesAsync(ConnectedChargePoint chargePoint, MeterValuesRequest request, CancellationToken cancellationToken);
+
+    /// <summary>StartTransaction.req (OCPP 1.6 §4.8): assign a TransactionId and answer the IdTagInfo; meterStart in Wh.</summary>
+    /// <param name="chargePoint">The connected charge point that sent it.</param>
+    /// <param name="request">The validated request.</param>
+    /// <param name="cancellationToken">Cancelled when the connection closes.</param>
+    /// <returns>The TransactionId and IdTagInfo.</returns>
+    ValueTask<StartTransactionResponse> OnStartTransactionAsync(ConnectedChargePoint chargePoint, StartTransactionRequest request, CancellationToken cancellationToken);
+
+    /// <summary>StatusNotification.req (OCPP 1.6 §4.9) for connector 0 (the charge point) or 1..n.</summary>
+    /// <param name="chargePoint">The connected charge point that sent it.</param>
+    /// <param name="request">The validated request.</param>
+    /// <param name="cancellationToken">Cancelled when the connection closes.</param>
+    /// <returns>The (empty) confirmation.</returns>
+    ValueTask<StatusNotificationResponse> OnStatusNotificationAsync(ConnectedChargePoint chargePoint, StatusNotificationRequest request, CancellationToken cancellationToken);
+
+    /// <summary>StopTransaction.req (OCPP 1.6 §4.10): meterStop in Wh; may arrive long after the fact (offline queue).</summary>
+    /// <param name="chargePoint">The connected charge point that sent it.</param>
+    /// <param name="request">The validated request.</param>
+    /// <param name="cancellationToken">Cancelled when the connection closes.</param>
+    /// <returns>Optionally the IdTagInfo of the IdTag.</returns>
+    ValueTask<StopTransactionResponse> OnStopTransactionAsync(ConnectedChargePoint chargePoint, StopTransactionRequest request, CancellationToken cancellationToken);
+}
+
+/// <summary>Answers the Firmware Management actions a Charge Point sends (OCPP 1.6 §4.4, §4.5).</summary>
+public interface ICentralSystemFirmwareManagementHandler
+{
+    /// <summary>DiagnosticsStatusNotification.req (OCPP 1.6 §4.4).</summary>
+    /// <param name="chargePoint">The connected charge point that sent it.</param>
+    /// <param name="request">The validated request.</param>
+    /// <param name="cancellationToken">Cancelled when the connection closes.</param>
+    /// <returns>The (empty) confirmation.</returns>
+    ValueTask<DiagnosticsStatusNotificationResponse> OnDiagnosticsStatusNotificationAsync(ConnectedChargePoint chargePoint, DiagnosticsStatusNotificationRequest request, CancellationToken cancellationToken);
+
+    /// <summary>FirmwareStatusNotification.req (OCPP 1.6 §4.5).</summary>
+    /// <param name="chargePoint">The connected charge point that sent it.</param>
+    /// <param name="request">The validated request.</param>
+    /// <param name="cancellationToken">Cancelled when the connection closes.</param>
+    /// <returns>The (empty) confirmation.</returns>
+    ValueTask<FirmwareStatusNotificationResponse> OnFirmwareStatusNotificationAsync(ConnectedChargePoint chargePoint, FirmwareStatusNotificationRequest request, CancellationToken cancellationToken);
+}
+
+/// <summary>Answers the Security extension actions a Charge Point sends (OCPP 1.6 Security Whitepaper ed. 3).</summary>
+public interface ICentralSystemSecurityHandler
+{
+    /// <summary>LogStatusNotification.req.</summary>
+    /// <param name="chargePoint">The connected charge point that sent it.</param>
+    /// <param name="request">The validated request.</param>
+    /// <param name="cancellationToken">Cancelled when the connection closes.</param>
+    /// <returns>The (empty) confirmation.</returns>
+    ValueTask<LogStatusNotificationResponse> OnLogStatusNotificationAsync(ConnectedChargePoint chargePoint, LogStatusNotificationRequest request, CancellationToken cancellationToken);
+
+    /// <summary>SecurityEventNotification.req.</summary>
+    /// <param name="chargePoint">The connected charge point that sent it.</param>
+    /// <param name="request">The validated request.</param>
+    /// <param name="cancellationToken">Cancelled when the connection closes.</param>
+    /// <returns>The (empty) confirmation.</returns>
+    ValueTask<SecurityEventNotificationResponse> OnSecurityEventNotificationAsync(ConnectedChargePoint chargePoint, SecurityEventNotificationRequest request, CancellationToken cancellationToken);
+
+    /// <summary>SignCertificate.req: a CSR (PEM, at most 5500 characters) to be signed.</summary>
+    /// <param name="chargePoint">The connected charge point that sent it.</param>
+    /// <param name="request">The validated request.</param>
+    /// <param name="cancellationToken">Cancelled when the connection closes.</param>
+    /// <returns>Accepted or Rejected.</returns>
+    ValueTask<SignCertificateResponse> OnSignCertificateAsync(ConnectedChargePoint chargePoint, SignCertificateRequest request, CancellationToken cancellationToken);
+
+    /// <summary>SignedFirmwareStatusNotification.req.</summary>
+    /// <param name="chargePoint">The connected charge point that sent it.</param>
+    /// <param name="request">The validated request.</param>
+    /// <param name="cancellationToken">Cancelled when the connection closes.</param>
+    /// <returns>The (empty) confirmation.</returns>
+    ValueTask<SignedFirmwareStatusNotificationResponse> OnSignedFirmwareStatusNotificationAsync(ConnectedChargePoint chargePoint, SignedFirmwareStatusNotificationRequest request, CancellationToken cancellationToken);
+}
+
+/// <summary>Decides whether a charge point may connect (OCPP 1.6 Security Whitepaper, security profile 1: HTTP Basic auth).</summary>
+public interface IChargePointAuthenticator
+{
+    /// <summary>Checks a connecting charge point before the WebSocket upgrade.</summary>
+    /// <param name="context">Identity, Basic auth password (never log it) and the HTTP request.</param>
+    /// <param name="cancellationToken">Cancelled when the request is aborted.</param>
+    /// <returns><see langword="true"/> to accept; <see langword="false"/> refuses the handshake with HTTP 401.</returns>
+    ValueTask<bool> AuthenticateAsync(ChargePointAuthenticationContext context, CancellationToken cancellationToken);
+}
+
+/// <summary>What an <see cref="IChargePointAuthenticator"/> sees of a connecting charge point.</summary>
+/// <param name="ChargePointId">The identity from the URL's last path segment (URL-decoded).</param>
+/// <param name="Password">The HTTP Basic password when the request carried Basic credentials for this identity; <see langword="null"/> otherwise.</param>
+/// <param name="HttpContext">The upgrade request (remote address, client certificate, headers).</param>
+public sealed record ChargePointAuthenticationContext(string ChargePointId, string? Password, Microsoft.AspNetCore.Http.HttpContext HttpContext)
+{
+    /// <summary>Returns the identity only: the password is never printed.</summary>
+    /// <returns>A description without secrets.</returns>
+    public override string ToString() => $"ChargePointAuthenticationContext {{ ChargePointId = {ChargePointId} }}";
+}

@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Logging;
+
+namespace Ocpp16.CentralSystem;
+
+/// <summary>Log messages of the Central System facade. Event ids 4000–4099 (README.md, "Logging").</summary>
+internal static partial class CentralSystemLog
+{
+    [LoggerMessage(4000, LogLevel.Information, "Charge point {ChargePointId} connected from {RemoteAddress}")]
+    public static partial void Connected(ILogger logger, string chargePointId, string? remoteAddress);
+
+    [LoggerMessage(4001, LogLevel.Information, "Charge point {ChargePointId} disconnected ({CloseStatus})")]
+    public static partial void Disconnected(ILogger logger, string chargePointId, string closeStatus);
+
+    [LoggerMessage(4002, LogLevel.Warning, "Charge point {ChargePointId} refused: {Reason}")]
+    public static partial void Refused(ILogger logger, string chargePointId, string reason);
+
+    [LoggerMessage(4003, LogLevel.Information, "Charge point {ChargePointId} connected again; the previous connection is closed")]
+    public static partial void Replaced(ILogger logger, string chargePointId);
+
+    [LoggerMessage(4004, LogLevel.Error, "Our own {Action} response to {ChargePointId} violates its schema: {Violation}")]
+    public static partial void InvalidOwnResponse(ILogger logger, string chargePointId, string action, string violation);
+
+    [LoggerMessage(4005, LogLevel.Warning, "Invalid charge point identity in the URL")]
+    public static partial void InvalidIdentity(ILogger logger);
+}

@@ -1,0 +1,22 @@
+using Ocpp16.Messages;
+
+namespace Ocpp16.CentralSystem;
+
+/// <summary>Options of the Central System facade. Each property's documentation states its default.</summary>
+public sealed class CentralSystemOptions
+{
+    /// <summary>How long to wait for a charge point's answer to a CALL. Default 30 s.</summary>
+    public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Schema validation of both directions. Default strict (WIRE-BEHAVIOUR.md).</summary>
+    public OcppValidationOptions Validation { get; set; } = OcppValidationOptions.Strict;
+
+    /// <summary>Whether a handler's exception text is sent in InternalError CALLERRORs. Default <see langword="false"/>.</summary>
+    public bool DetailedErrors { get; set; }
+
+    /// <summary>Largest accepted WebSocket message, in bytes; larger ones close the connection with 1009. Default 1 MiB.</summary>
+    public int MaxMessageSize { get; set; } = 1024 * 1024;
+
+    /// <summary>Longest accepted charge point identity, in characters. Default 48.</summary>
+    public int MaxIdentityLength { get; set; } = 48;
+}

@@ -1,0 +1,257 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
+using System.Net.WebSockets;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Ocpp16.Internal;
+using Ocpp16.Messages;
+using Ocpp16.Transport;
+
+namespace Ocpp16.CentralSystem;
+
+/// <summary>
+/// The Central System: accepts charge point WebSocket connections (OCPP-J 1.6 §3), authenticates them, dispatches
+/// their CALLs to the registered profile handlers, and keeps a registry of connected charge points.
+/// Registered as a singleton by <c>AddOcpp16CentralSystem</c>.
+/// </summary>
+public sealed class OcppCentralSystem
+{
+    private readonly ConcurrentDictionary<string, ConnectedChargePoint> _chargePoints = new(StringComparer.Ordinal);
+    private readonly IServiceProvider _services;
+    private readonly CentralSystemOptions _options;
+    private readonly ILogger _logger;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly TimeProvider _time;
+
+    /// <summary>Creates the Central System; use <c>services.AddOcpp16CentralSystem()</c> rather than calling this.</summary>
+    /// <param name="services">Resolves the handlers and the authenticator.</param>
+    /// <param name="options">The options.</param>
+    /// <param name="loggerFactory">Logging; <see langword="null"/> for none.</param>
+    /// <param name="timeProvider">Clock; <see langword="null"/> for the system clock.</param>
+    public OcppCentralSystem(IServiceProvider services, IOptions<CentralSystemOptions> options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(options);
+        _services = services;
+        _options = options.Value;
+        _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        _logger = _loggerFactory.CreateLogger("Ocpp16.CentralSystem");
+        _time = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>Raised when a charge point has connected (after authentication and the WebSocket upgrade).</summary>
+    public event EventHandler<ConnectedChargePoint>? ChargePointConnected;
+
+    /// <summary>Raised when a charge point's connection has closed; the close status and reason are in the arguments.</summary>
+    public event EventHandler<ChargePointDisconnectedEventArgs>? ChargePointDisconnected;
+
+    /// <summary>The charge points connected now.</summary>
+    public IReadOnlyCollection<ConnectedChargePoint> ChargePoints => [.. _chargePoints.Values];
+
+    /// <summary>Finds a connected charge point by identity.</summary>
+    /// <param name="chargePointId">The identity (case-sensitive).</param>
+    /// <param name="chargePoint">The charge point when connected.</param>
+    /// <returns><see langword="true"/> when connected.</returns>
+    public bool TryGetChargePoint(string chargePointId, [NotNullWhen(true)] out ConnectedChargePoint? chargePoint)
+        => _chargePoints.TryGetValue(chargePointId, out chargePoint);
+
+    /// <summary>
+    /// Handles one charge point's upgrade request to the end of its connection: validates the identity (route value
+    /// <c>chargePointId</c>, URL-decoded), checks HTTP Basic credentials through the registered
+    /// <see cref="IChargePointAuthenticator"/> (401 when refused), accepts the WebSocket with subprotocol
+    /// <c>ocpp1.6</c> (400 when not offered) and serves OCPP until it closes. A second connection with the same
+    /// identity replaces the first.
+    /// </summary>
+    /// <param name="context">The HTTP context of the upgrade request.</param>
+    /// <returns>A task that completes when the connection has closed.</returns>
+    public async Task HandleConnectionAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var raw = context.Request.RouteValues.TryGetValue("chargePointId", out var value) ? value as string : null;
+        raw ??= context.Request.Path.Value?.Split('/', StringSplitOptions.RemoveEmptyEntries).LastOrDefault();
+        var id = raw is null ? null : Uri.UnescapeDataString(raw);
+        if (!IsValidIdentity(id))
+        {
+            CentralSystemLog.InvalidIdentity(_logger);
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return;
+        }
+
+        var password = ReadBasicPassword(context, id!, out var wrongUser);
+        var authenticator = _services.GetService<IChargePointAuthenticator>();
+        if (wrongUser || (authenticator is not null && !await authenticator.AuthenticateAsync(new ChargePointAuthenticationContext(id!, password, context), context.RequestAborted).ConfigureAwait(false)))
+        {
+            CentralSystemLog.Refused(_logger, id!, "authentication failed");
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            context.Response.Headers.WWWAuthenticate = "Basic realm=\"OCPP\", charset=\"UTF-8\"";
+            return;
+        }
+
+        var transport = await OcppWebSocketServer.AcceptAsync(context, new OcppTransportOptions { MaxMessageSize = _options.MaxMessageSize }).ConfigureAwait(false);
+        if (transport is null)
+        {
+            CentralSystemLog.Refused(_logger, id!, "not a WebSocket request offering ocpp1.6");
+            return;
+        }
+
+        var handler = new RequestDispatcher(this);
+        var connection = new OcppRpcConnection(
+            transport,
+            handler,
+            new OcppRpcOptions { DefaultCallTimeout = _options.CallTimeout, DetailedErrors = _options.DetailedErrors },
+            _loggerFactory.CreateLogger("Ocpp16.Transport"),
+            _time)
+        { Identity = id };
+        await using (connection.ConfigureAwait(false))
+        {
+            var chargePoint = new ConnectedChargePoint(id!, connection, _options, transport.RemoteAddress, _time.GetUtcNow());
+            handler.ChargePoint = chargePoint;
+            ConnectedChargePoint? previous = null;
+            _chargePoints.AddOrUpdate(id!, chargePoint, (_, old) =>
+            {
+                previous = old;
+                return chargePoint;
+            });
+            if (previous is not null)
+            {
+                CentralSystemLog.Replaced(_logger, id!);
+                _ = previous.Connection.CloseAsync(WebSocketCloseStatus.PolicyViolation, "Replaced by a new connection");
+            }
+
+            CentralSystemLog.Connected(_logger, id!, transport.RemoteAddress);
+            ChargePointConnected?.Invoke(this, chargePoint);
+            OcppCloseInfo closeInfo;
+            try
+            {
+                closeInfo = await connection.RunAsync(context.RequestAborted).ConfigureAwait(false);
+            }
+            finally
+            {
+                _chargePoints.TryRemove(new KeyValuePair<string, ConnectedChargePoint>(id!, chargePoint));
+            }
+
+            CentralSystemLog.Disconnected(_logger, id!, closeInfo.CloseStatus?.ToString() ?? "connection lost");
+            ChargePointDisconnected?.Invoke(this, new ChargePointDisconnectedEventArgs(chargePoint, closeInfo));
+        }
+    }
+
+    private bool IsValidIdentity([NotNullWhen(true)] string? id)
+    {
+        if (string.IsNullOrEmpty(id) || id.Length > _options.MaxIdentityLength)
+        {
+            return false;
+        }
+
+        foreach (var c in id)
+        {
+            if (char.IsControl(c) || c == '/')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Reads the HTTP Basic password; <paramref name="wrongUser"/> when the user name is not the identity.</summary>
+    private static string? ReadBasicPassword(HttpContext context, string id, out bool wrongUser)
+    {
+        wrongUser = false;
+        var header = context.Request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        string decoded;
+        try
+        {
+            decoded = Encoding.UTF8.GetString(Convert.FromBase64String(header["Basic ".Length..].Trim()));
+        }
+        catch (FormatException)
+        {
+            wrongUser = true;
+            return null;
+        }
+
+        var colon = decoded.IndexOf(':', StringComparison.Ordinal);
+        if (colon < 0 || !string.Equals(decoded[..colon], id, StringComparison.Ordinal))
+        {
+            wrongUser = true;
+            return null;
+        }
+
+        return decoded[(colon + 1)..];
+    }
+
+    /// <summary>Compares two secrets in constant time (for authenticators comparing passwords).</summary>
+    /// <param name="expected">The stored secret.</param>
+    /// <param name="actual">The presented secret, or <see langword="null"/>.</param>
+    /// <returns><see langword="true"/> when equal.</returns>
+    public static bool SecretEquals(string expected, string? actual)
+    {
+        ArgumentNullException.ThrowIfNull(expected);
+        if (actual is null)
+        {
+            return false;
+        }
+
+        return CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(expected)), SHA256.HashData(Encoding.UTF8.GetBytes(actual)));
+    }
+
+    private sealed class RequestDispatcher(OcppCentralSystem owner) : IOcppRequestHandler
+    {
+        private ICentralSystemCoreHandler? _core;
+        private ICentralSystemFirmwareManagementHandler? _firmware;
+        private ICentralSystemSecurityHandler? _security;
+        private bool _resolved;
+
+        public ConnectedChargePoint ChargePoint { get; set; } = null!;
+
+        public ValueTask<OcppResponse> HandleAsync(OcppIncomingCall call, CancellationToken cancellationToken)
+        {
+            if (!_resolved)
+            {
+                _core = owner._services.GetService<ICentralSystemCoreHandler>();
+                _firmware = owner._services.GetService<ICentralSystemFirmwareManagementHandler>();
+                _security = owner._services.GetService<ICentralSystemSecurityHandler>();
+                _resolved = true;
+            }
+
+            var cp = ChargePoint;
+            return call.Action switch
+            {
+                AuthorizeRequest.ActionName when _core is { } h => Dispatch<AuthorizeRequest, AuthorizeResponse>(call, (r, ct) => h.OnAuthorizeAsync(cp, r, ct), cancellationToken),
+                BootNotificationRequest.ActionName when _core is { } h => Dispatch<BootNotificationRequest, BootNotificationResponse>(call, (r, ct) => h.OnBootNotificationAsync(cp, r, ct), cancellationToken),
+                DataTransferRequest.ActionName when _core is { } h => Dispatch<DataTransferRequest, DataTransferResponse>(call, (r, ct) => h.OnDataTransferAsync(cp, r, ct), cancellationToken),
+                HeartbeatRequest.ActionName when _core is { } h => Dispatch<HeartbeatRequest, HeartbeatResponse>(call, (r, ct) => h.OnHeartbeatAsync(cp, r, ct), cancellationToken),
+                MeterValuesRequest.ActionName when _core is { } h => Dispatch<MeterValuesRequest, MeterValuesResponse>(call, (r, ct) => h.OnMeterValuesAsync(cp, r, ct), cancellationToken),
+                StartTransactionRequest.ActionName when _core is { } h => Dispatch<StartTransactionRequest, StartTransactionResponse>(call, (r, ct) => h.OnStartTransactionAsync(cp, r, ct), cancellationToken),
+                StatusNotificationRequest.ActionName when _core is { } h => Dispatch<StatusNotificationRequest, StatusNotificationResponse>(call, (r, ct) => h.OnStatusNotificationAsync(cp, r, ct), cancellationToken),
+                StopTransactionRequest.ActionName when _core is { } h => Dispatch<StopTransactionRequest, StopTransactionResponse>(call, (r, ct) => h.OnStopTransactionAsync(cp, r, ct), cancellationToken),
+                DiagnosticsStatusNotificationRequest.ActionName when _firmware is { } h => Dispatch<DiagnosticsStatusNotificationRequest, DiagnosticsStatusNotificationResponse>(call, (r, ct) => h.OnDiagnosticsStatusNotificationAsync(cp, r, ct), cancellationToken),
+                FirmwareStatusNotificationRequest.ActionName when _firmware is { } h => Dispatch<FirmwareStatusNotificationRequest, FirmwareStatusNotificationResponse>(call, (r, ct) => h.OnFirmwareStatusNotificationAsync(cp, r, ct), cancellationToken),
+                LogStatusNotificationRequest.ActionName when _security is { } h => Dispatch<LogStatusNotificationRequest, LogStatusNotificationResponse>(call, (r, ct) => h.OnLogStatusNotificationAsync(cp, r, ct), cancellationToken),
+                SecurityEventNotificationRequest.ActionName when _security is { } h => Dispatch<SecurityEventNotificationRequest, SecurityEventNotificationResponse>(call, (r, ct) => h.OnSecurityEventNotificationAsync(cp, r, ct), cancellationToken),
+                SignCertificateRequest.ActionName when _security is { } h => Dispatch<SignCertificateRequest, SignCertificateResponse>(call, (r, ct) => h.OnSignCertificateAsync(cp, r, ct), cancellationToken),
+                SignedFirmwareStatusNotificationRequest.ActionName when _security is { } h => Dispatch<SignedFirmwareStatusNotificationRequest, SignedFirmwareStatusNotificationResponse>(call, (r, ct) => h.OnSignedFirmwareStatusNotificationAsync(cp, r, ct), cancellationToken),
+                _ => ValueTask.FromResult(OcppTypedRpc.Unhandled(call.Action)),
+            };
+        }
+
+        private ValueTask<OcppResponse> Dispatch<TRequest, TResponse>(OcppIncomingCall call, Func<TRequest, CancellationToken, ValueTask<TResponse>> handler, CancellationToken ct)
+            where TRequest : class, IOcppRequest<TResponse>, IOcppMessageReader<TRequest>
+            where TResponse : class, IOcppResponse, IOcppMessageReader<TResponse>
+            => OcppTypedRpc.Dispatch(call, owner._options.Validation, handler, (action, violation) => CentralSystemLog.InvalidOwnResponse(owner._logger, ChargePoint.Id, action, violation.ToString()), ct);
+    }
+}
+
+/// <summary>A charge point's connection closed.</summary>
+/// <param name="ChargePoint">The charge point (its calls now fail with <see cref="OcppConnectionClosedException"/>).</param>
+/// <param name="CloseInfo">The WebSocket close status and description, when the peer sent one.</param>
+public sealed record ChargePointDisconnectedEventArgs(ConnectedChargePoint ChargePoint, OcppCloseInfo CloseInfo);

@@ -1,0 +1,174 @@
+using System.Threading.Channels;
+using Ocpp16.Internal;
+using Ocpp16.Messages;
+using Ocpp16.Transport;
+
+namespace Ocpp16.ChargePoint;
+
+public sealed partial class ChargePoint
+{
+    /// <summary>
+    /// The single ordered queue of outgoing CALLs (everything but BootNotification). Transaction messages survive
+    /// disconnects and are retried; other messages are dropped when the connection is lost (statuses are re-sent
+    /// after reconnecting).
+    /// </summary>
+    private sealed class Outbox(ChargePoint owner)
+    {
+        private readonly Lock _gate = new();
+        private readonly LinkedList<Item> _items = new();
+        private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+
+        public void Enqueue<TResponse>(
+            Func<IOcppRequest<TResponse>> build,
+            bool transactional,
+            Action<TResponse>? onResponse,
+            Action<TResponse?, Exception?>? onCompleted = null)
+            where TResponse : class, IOcppResponse, IOcppMessageReader<TResponse>
+        {
+            var item = new Item
+            {
+                Transactional = transactional,
+                Send = async (connection, ct) =>
+                {
+                    var request = build();
+                    var response = await OcppTypedRpc.CallAsync(connection, request, null, null, ct).ConfigureAwait(false);
+                    onResponse?.Invoke(response);
+                    return (request.Action, response);
+                },
+                Complete = onCompleted is null ? null : (r, e) => onCompleted(r as TResponse, e),
+            };
+            lock (_gate)
+            {
+                _items.AddLast(item);
+            }
+
+            Wake();
+        }
+
+        public void Wake() => _signal.Writer.TryWrite(true);
+
+        public void OnDisconnected()
+        {
+            List<Item> dropped = [];
+            lock (_gate)
+            {
+                for (var node = _items.First; node is not null;)
+                {
+                    var next = node.Next;
+                    if (!node.Value.Transactional)
+                    {
+                        dropped.Add(node.Value);
+                        _items.Remove(node);
+                    }
+
+                    node = next;
+                }
+            }
+
+            foreach (var item in dropped)
+            {
+                item.Complete?.Invoke(null, new OcppConnectionClosedException("The connection closed before the message was sent."));
+            }
+        }
+
+        public async Task RunAsync(CancellationToken ct)
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                Item? item;
+                OcppRpcConnection? connection;
+                lock (_gate)
+                {
+                    item = _items.First?.Value;
+                }
+
+                connection = owner.CurrentConnection;
+                if (item is null || connection is null || !owner.IsReadyToSend)
+                {
+                    await WaitAsync(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
+                    continue;
+                }
+
+                try
+                {
+                    var (_, response) = await item.Send(connection, ct).ConfigureAwait(false);
+                    Remove(item);
+                    item.Complete?.Invoke(response, null);
+                }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (OcppConnectionClosedException e)
+                {
+                    if (!item.Transactional)
+                    {
+                        Remove(item);
+                        item.Complete?.Invoke(null, e);
+                    }
+
+                    // Transaction messages wait for the next connection.
+                    await WaitAsync(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is OcppException or ArgumentException)
+                {
+                    if (!item.Transactional || e is ArgumentException)
+                    {
+                        ChargePointLog.CallFailed(owner.Logger, e is OcppException ? "CALL" : "request", e.Message);
+                        Remove(item);
+                        item.Complete?.Invoke(null, e);
+                        continue;
+                    }
+
+                    // OCPP 1.6 §4.10: retry transaction messages TransactionMessageAttempts times, waiting
+                    // TransactionMessageRetryInterval × attempt between tries; a timeout is retried likewise.
+                    item.Attempts++;
+                    var maxAttempts = Math.Max(1, owner.Configuration.GetInt32("TransactionMessageAttempts"));
+                    ChargePointLog.TransactionMessageRetry(owner.Logger, "transaction message", item.Attempts, maxAttempts, e.Message);
+                    if (item.Attempts >= maxAttempts && e is not OcppTimeoutException)
+                    {
+                        Remove(item);
+                        item.Complete?.Invoke(null, e);
+                        continue;
+                    }
+
+                    var interval = owner.Configuration.GetInt32("TransactionMessageRetryInterval");
+                    await owner.DelayAsync(TimeSpan.FromSeconds(Math.Max(1, interval) * item.Attempts), ct).ConfigureAwait(false);
+                }
+            }
+        }
+
+        private void Remove(Item item)
+        {
+            lock (_gate)
+            {
+                _items.Remove(item);
+            }
+        }
+
+        private async Task WaitAsync(TimeSpan max, CancellationToken ct)
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(max);
+            try
+            {
+                await _signal.Reader.ReadAsync(timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Timed out or stopping: the caller re-checks.
+            }
+        }
+
+        private sealed class Item
+        {
+            public required bool Transactional { get; init; }
+
+            public required Func<OcppRpcConnection, CancellationToken, Task<(string Action, IOcppResponse Response)>> Send { get; init; }
+
+            public Action<IOcppResponse?, Exception?>? Complete { get; init; }
+
+            public int Attempts { get; set; }
+        }
+    }
+}

@@ -1,0 +1,76 @@
+namespace Ocpp16.ChargePoint;
+
+/// <summary>Options of a <see cref="ChargePoint"/>. Each property's documentation states its default.</summary>
+public sealed class ChargePointOptions
+{
+    /// <summary>The charge point identity (ChargeBoxIdentity): the last path segment of the connection URL and the Basic auth user. Required.</summary>
+    public string Identity { get; set; } = string.Empty;
+
+    /// <summary>
+    /// The Central System's base URL, e.g. <c>ws://127.0.0.1:8180/ocpp</c>; the charge point connects to
+    /// <c>{CentralSystemUri}/{Identity}</c> (OCPP-J 1.6 §3.1). Required.
+    /// </summary>
+    public Uri? CentralSystemUri { get; set; }
+
+    /// <summary>The HTTP Basic auth password (security profile 1), or <see langword="null"/> for none. Never logged. Default <see langword="null"/>.</summary>
+    public string? Password { get; set; }
+
+    /// <summary>BootNotification.chargePointVendor, at most 20 characters. Default <c>"Ocpp16"</c>.</summary>
+    public string ChargePointVendor { get; set; } = "Ocpp16";
+
+    /// <summary>BootNotification.chargePointModel, at most 20 characters. Default <c>"Ocpp16 ChargePoint"</c>.</summary>
+    public string ChargePointModel { get; set; } = "Ocpp16 ChargePoint";
+
+    /// <summary>BootNotification.chargePointSerialNumber, at most 25 characters. Default <see langword="null"/>.</summary>
+    public string? ChargePointSerialNumber { get; set; }
+
+    /// <summary>BootNotification.chargeBoxSerialNumber, at most 25 characters. Default <see langword="null"/>.</summary>
+    public string? ChargeBoxSerialNumber { get; set; }
+
+    /// <summary>BootNotification.firmwareVersion, at most 50 characters. Default <see langword="null"/>.</summary>
+    public string? FirmwareVersion { get; set; }
+
+    /// <summary>BootNotification.meterType, at most 25 characters. Default <see langword="null"/>.</summary>
+    public string? MeterType { get; set; }
+
+    /// <summary>BootNotification.meterSerialNumber, at most 25 characters. Default <see langword="null"/>.</summary>
+    public string? MeterSerialNumber { get; set; }
+
+    /// <summary>How long to wait for the answer to a CALL. Default 30 s.</summary>
+    public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>First delay before reconnecting after a failed connection; doubles up to <see cref="ReconnectMaxDelay"/>. Default 1 s.</summary>
+    public TimeSpan ReconnectMinDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Largest delay between reconnection attempts. Default 60 s.</summary>
+    public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// Initial values of configuration keys (OCPP 1.6 §9), overriding the defaults, e.g.
+    /// <c>["HeartbeatInterval"] = "60"</c>. Unknown keys are rejected at construction. Default empty.
+    /// </summary>
+    public IDictionary<string, string> Configuration { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    internal void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Identity))
+        {
+            throw new ArgumentException("ChargePointOptions.Identity is required.");
+        }
+
+        if (CentralSystemUri is null)
+        {
+            throw new ArgumentException("ChargePointOptions.CentralSystemUri is required.");
+        }
+
+        if (ChargePointVendor.Length is 0 or > 20 || ChargePointModel.Length is 0 or > 20)
+        {
+            throw new ArgumentException("ChargePointVendor and ChargePointModel must have 1 to 20 characters.");
+        }
+
+        if (CallTimeout <= TimeSpan.Zero || ReconnectMinDelay <= TimeSpan.Zero || ReconnectMaxDelay < ReconnectMinDelay)
+        {
+            throw new ArgumentException("CallTimeout and ReconnectMinDelay must be positive and ReconnectMaxDelay at least ReconnectMinDelay.");
+        }
+    }
+}
