@@ -185,13 +185,17 @@ public sealed partial class ChargePoint : IAsyncDisposable
             reader.IdTagPresented += (_, tag) => Post(() => OnIdTagPresentedAsync(tag));
         }
 
-        _tasks =
-        [
-            Task.Run(() => RunLoopAsync(ct), CancellationToken.None),
-            Task.Run(() => RunConnectionAsync(ct), CancellationToken.None),
-            Task.Run(() => _outbox.RunAsync(ct), CancellationToken.None),
-            Task.Run(() => RunMeterSamplingAsync(ct), CancellationToken.None),
-        ];
+        // Every log line of this charge point's background work carries its identity as a scope.
+        using (_logger.BeginScope("ChargePoint {ChargePointId}", _options.Identity))
+        {
+            _tasks =
+            [
+                Task.Run(() => RunLoopAsync(ct), CancellationToken.None),
+                Task.Run(() => RunConnectionAsync(ct), CancellationToken.None),
+                Task.Run(() => _outbox.RunAsync(ct), CancellationToken.None),
+                Task.Run(() => RunMeterSamplingAsync(ct), CancellationToken.None),
+            ];
+        }
         return Task.CompletedTask;
     }
 
@@ -323,15 +327,22 @@ public sealed partial class ChargePoint : IAsyncDisposable
         {
             SetConnectionState(first ? ChargePointConnectionState.Connecting : ChargePointConnectionState.Reconnecting);
             first = false;
-            WebSocketOcppTransport transport;
+            IOcppTransport transport;
             try
             {
-                ChargePointLog.Connecting(_logger, _options.Identity, _options.CentralSystemUri!);
-                transport = await OcppWebSocketClient.ConnectAsync(
-                    _options.CentralSystemUri!,
-                    _options.Identity,
-                    new OcppWebSocketClientOptions { BasicAuthPassword = _options.Password },
-                    ct).ConfigureAwait(false);
+                if (_options.TransportFactory is { } factory)
+                {
+                    transport = await factory(ct).ConfigureAwait(false);
+                }
+                else
+                {
+                    ChargePointLog.Connecting(_logger, _options.Identity, _options.CentralSystemUri!);
+                    transport = await OcppWebSocketClient.ConnectAsync(
+                        _options.CentralSystemUri!,
+                        _options.Identity,
+                        new OcppWebSocketClientOptions { BasicAuthPassword = _options.Password },
+                        ct).ConfigureAwait(false);
+                }
             }
             catch (Exception e) when (!ct.IsCancellationRequested)
             {
@@ -379,7 +390,7 @@ public sealed partial class ChargePoint : IAsyncDisposable
                     // The boot sequence ends with the connection.
                 }
 
-                ChargePointLog.Disconnected(_logger, _options.Identity, closeInfo.ToString() ?? "closed");
+                ChargePointLog.Disconnected(_logger, _options.Identity, closeInfo.CloseStatus?.ToString() ?? (closeInfo.IsCancelled ? "stopped" : "connection lost"));
                 _outbox.OnDisconnected();
             }
 

@@ -46,6 +46,13 @@ public sealed class ChargePointOptions
     public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
+    /// Opens the connection instead of the WebSocket client, e.g. one end of <c>InMemoryOcppTransport.CreatePair()</c>
+    /// in tests. Called for every (re)connection attempt; an exception counts as a failed attempt. Default
+    /// <see langword="null"/>: WebSocket to <c>{CentralSystemUri}/{Identity}</c> with subprotocol <c>ocpp1.6</c>.
+    /// </summary>
+    public Func<CancellationToken, ValueTask<Ocpp16.Transport.IOcppTransport>>? TransportFactory { get; set; }
+
+    /// <summary>
     /// Initial values of configuration keys (OCPP 1.6 §9), overriding the defaults, e.g.
     /// <c>["HeartbeatInterval"] = "60"</c>. Unknown keys are rejected at construction. Default empty.
     /// </summary>
@@ -58,7 +65,7 @@ public sealed class ChargePointOptions
             throw new ArgumentException("ChargePointOptions.Identity is required.");
         }
 
-        if (CentralSystemUri is null)
+        if (CentralSystemUri is null && TransportFactory is null)
         {
             throw new ArgumentException("ChargePointOptions.CentralSystemUri is required.");
         }
