@@ -13,7 +13,11 @@ public sealed partial class ChargePoint
 
         public ChargePointStatus Status { get; set; } = ChargePointStatus.Available;
 
+        /// <summary>The error code last reported in a StatusNotification.</summary>
         public ChargePointErrorCode ErrorCode { get; set; } = ChargePointErrorCode.NoError;
+
+        /// <summary>The error code of the current fault (reported while <see cref="Faulted"/>).</summary>
+        public ChargePointErrorCode FaultCode { get; set; } = ChargePointErrorCode.NoError;
 
         public string? Info { get; set; }
 
@@ -85,7 +89,7 @@ public sealed partial class ChargePoint
     private void UpdateStatus(ConnectorState c)
     {
         var status = ComputeStatus(c);
-        var error = c.Faulted ? c.ErrorCode : ChargePointErrorCode.NoError;
+        var error = c.Faulted ? c.FaultCode : ChargePointErrorCode.NoError;
         if (status == c.Status && error == c.ErrorCode)
         {
             return;
@@ -161,15 +165,18 @@ public sealed partial class ChargePoint
                 break;
             case ConnectorEventKind.Faulted:
                 c.Faulted = true;
-                c.ErrorCode = e.ErrorCode == ChargePointErrorCode.NoError ? ChargePointErrorCode.OtherError : e.ErrorCode;
+                c.FaultCode = e.ErrorCode == ChargePointErrorCode.NoError ? ChargePointErrorCode.OtherError : e.ErrorCode;
                 c.Info = e.Info;
                 if (c.Transaction is not null)
                 {
+                    // Stopping reports the new status (Faulted) once.
                     await StopTransactionAsync(c, Reason.Other, null).ConfigureAwait(false);
                 }
+                else
+                {
+                    UpdateStatus(c);
+                }
 
-                c.Status = ChargePointStatus.Faulted;
-                SendStatusNotification(c.Id, c.Status, c.ErrorCode, c.Info);
                 break;
             case ConnectorEventKind.FaultCleared:
                 if (c.Faulted)

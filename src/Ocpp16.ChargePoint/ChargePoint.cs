@@ -485,7 +485,8 @@ public sealed partial class ChargePoint : IAsyncDisposable
         {
             var c = _connectors[i];
             c.Status = ComputeStatus(c);
-            SendStatusNotification(c.Id, c.Status, c.ErrorCode, c.Info);
+            c.ErrorCode = c.Faulted ? c.FaultCode : ChargePointErrorCode.NoError;
+            SendStatusNotification(c.Id, c.Status, c.ErrorCode, c.Faulted ? c.Info : null);
         }
 
         RestartHeartbeat();
