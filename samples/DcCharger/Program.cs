@@ -47,8 +47,6 @@ options.Configuration["AllowOfflineTxForUnknownId"] = "true";
 options.Configuration["LocalAuthorizeOffline"] = "true";
 options.Configuration["AuthorizationCacheEnabled"] = "true";
 
-var hardware = new SimulatedChargePointHardware(2, maxPowerW: 100_000m);
-await using var chargePoint = new ChargePoint(options, hardware, loggerFactory);
 var stop = new CancellationTokenSource(); // not disposed: ProcessExit may still cancel it
 Console.CancelKeyPress += (_, e) =>
 {
@@ -59,10 +57,14 @@ AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
 
 if (arguments.TryGetValue("data-dir", out var dataDir))
 {
-    Directory.CreateDirectory(dataDir);
-    log.LogInformation("Data directory {DataDirectory}", Path.GetFullPath(dataDir));
+    // Transaction messages and running transactions are kept here (SQLite), so a crash or power loss loses nothing:
+    // after a restart the queued messages go out and an interrupted transaction is stopped with reason PowerLoss.
+    options.DataDirectory = Path.GetFullPath(dataDir);
+    log.LogInformation("Data directory {DataDirectory}", options.DataDirectory);
 }
 
+var hardware = new SimulatedChargePointHardware(2, maxPowerW: 100_000m);
+await using var chargePoint = new ChargePoint(options, hardware, loggerFactory);
 await chargePoint.StartAsync(stop.Token);
 log.LogInformation("DC charger {Id} started; commands: plug N | unplug N | swipe TAG | fault N | clearfault N | quit", id);
 

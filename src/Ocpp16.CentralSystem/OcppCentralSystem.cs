@@ -126,9 +126,14 @@ public sealed class OcppCentralSystem
             CentralSystemLog.Connected(_logger, id!, transport.RemoteAddress);
             ChargePointConnected?.Invoke(this, chargePoint);
             OcppCloseInfo closeInfo;
+
+            // Connections end with the request or when the application stops (closed with 1001 Going Away), so a
+            // graceful shutdown does not wait for charge points to hang up.
+            var stopping = _services.GetService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
+            using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
             try
             {
-                closeInfo = await connection.RunAsync(context.RequestAborted).ConfigureAwait(false);
+                closeInfo = await connection.RunAsync(lifetime.Token).ConfigureAwait(false);
             }
             finally
             {

@@ -14,6 +14,8 @@ public sealed partial class ChargePoint
     /// </summary>
     private sealed class Outbox(ChargePoint owner)
     {
+        private static readonly System.Text.Json.JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
         private readonly Lock _gate = new();
         private readonly LinkedList<Item> _items = new();
         private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -37,6 +39,11 @@ public sealed partial class ChargePoint
                 },
                 Complete = onCompleted is null ? null : (r, e) => onCompleted(r as TResponse, e),
             };
+            Add(item);
+        }
+
+        private void Add(Item item)
+        {
             lock (_gate)
             {
                 _items.AddLast(item);
@@ -44,6 +51,59 @@ public sealed partial class ChargePoint
 
             Wake();
         }
+
+        /// <summary>
+        /// Queues a transaction message durably: it is written to the store first and removed only once delivered (or
+        /// given up after TransactionMessageAttempts CALLERRORs). Its transactionId is filled in when it is sent.
+        /// </summary>
+        public void EnqueueTransactionMessage(IOcppRequest request, ActiveTransaction transaction, Action<IOcppResponse?, Exception?>? onCompleted = null)
+        {
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+            using (var writer = new System.Text.Json.Utf8JsonWriter(buffer, WriterOptions))
+            {
+                request.WriteTo(writer);
+            }
+
+            var json = System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+            var sequence = owner._store.Enqueue(request.Action, json, transaction.LocalId);
+            Add(CreateDurableItem(new Persistence.StoredMessage(sequence, request.Action, json, transaction.LocalId), transaction, onCompleted));
+        }
+
+        /// <summary>Re-queues a message loaded from the store after a restart.</summary>
+        public void Restore(Persistence.StoredMessage message, ActiveTransaction transaction)
+            => Add(CreateDurableItem(message, transaction, null));
+
+        private Item CreateDurableItem(Persistence.StoredMessage message, ActiveTransaction transaction, Action<IOcppResponse?, Exception?>? onCompleted)
+            => new()
+            {
+                Transactional = true,
+                Sequence = message.Sequence,
+                Complete = onCompleted,
+                Send = async (connection, ct) =>
+                {
+                    if (!OcppActions.TryGet(message.Action, out var action)
+                        || !action.ReadRequest(System.Text.Encoding.UTF8.GetBytes(message.PayloadJson), null, out var payload, out var violation))
+                    {
+                        throw new ArgumentException($"Stored {message.Action} message is not valid.");
+                    }
+
+                    // The TransactionId is known only once StartTransaction.conf has arrived, possibly after a restart.
+                    switch (payload)
+                    {
+                        case MeterValuesRequest meterValues when transaction.TransactionId is { } id:
+                            meterValues.TransactionId = id;
+                            break;
+                        case StopTransactionRequest stop when transaction.TransactionId is { } id:
+                            stop.TransactionId = id;
+                            break;
+                    }
+
+                    var result = await connection.CallAsync(message.Action, payload, null, ct).ConfigureAwait(false);
+                    var response = (IOcppResponse)OcppTypedRpc.ReadResult(action, result, null);
+                    owner.OnTransactionMessageDelivered(transaction, response);
+                    return (message.Action, response);
+                },
+            };
 
         public void Wake() => _signal.Writer.TryWrite(true);
 
@@ -144,6 +204,11 @@ public sealed partial class ChargePoint
             {
                 _items.Remove(item);
             }
+
+            if (item.Sequence is { } sequence)
+            {
+                owner._store.Remove(sequence);
+            }
         }
 
         private async Task WaitAsync(TimeSpan max, CancellationToken ct)
@@ -167,6 +232,9 @@ public sealed partial class ChargePoint
             public required Func<OcppRpcConnection, CancellationToken, Task<(string Action, IOcppResponse Response)>> Send { get; init; }
 
             public Action<IOcppResponse?, Exception?>? Complete { get; init; }
+
+            /// <summary>The store's sequence number of a durable transaction message.</summary>
+            public long? Sequence { get; init; }
 
             public int Attempts { get; set; }
         }

@@ -43,6 +43,7 @@ public sealed partial class ChargePoint
     {
         public required int LocalId { get; init; }
 
+
         public required int ConnectorId { get; init; }
 
         public required string IdTag { get; init; }
@@ -59,6 +60,99 @@ public sealed partial class ChargePoint
         public volatile bool HasTransactionId;
 
         public int? TransactionId => HasTransactionId ? TransactionIdValue : null;
+
+        /// <summary>False once stopped; the record stays until its StopTransaction is delivered.</summary>
+        public bool Active { get; set; } = true;
+
+        public long? LastMeterWh { get; set; }
+
+        public DateTimeOffset? LastMeterTime { get; set; }
+
+        public Persistence.StoredTransaction ToStored()
+            => new(LocalId, ConnectorId, IdTag, MeterStartWh, StartTime, TransactionId, Active, LastMeterWh, LastMeterTime);
+    }
+
+    private void SaveTransaction(ActiveTransaction tx) => _store.SaveTransaction(tx.ToStored());
+
+    /// <summary>
+    /// Called by the outbox (not on the loop) as soon as a transaction message is answered, before the next message is
+    /// built: records the TransactionId from StartTransaction.conf, and forgets the transaction once its
+    /// StopTransaction is delivered.
+    /// </summary>
+    private void OnTransactionMessageDelivered(ActiveTransaction tx, IOcppResponse response)
+    {
+        switch (response)
+        {
+            case StartTransactionResponse start:
+                tx.TransactionIdValue = start.TransactionId;
+                tx.HasTransactionId = true;
+                SaveTransaction(tx);
+                break;
+            case StopTransactionResponse:
+                _store.DeleteTransaction(tx.LocalId);
+                _transactions.TryRemove(tx.LocalId, out _);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Loads the durable state at start: re-queues undelivered transaction messages in order, and stops every
+    /// transaction that was running when the charge point went down with reason PowerLoss (reported once back
+    /// online, OCPP 1.6 §4.10).
+    /// </summary>
+    private void RestoreFromStore()
+    {
+        foreach (var stored in _store.LoadTransactions())
+        {
+            var tx = new ActiveTransaction
+            {
+                LocalId = stored.LocalId,
+                ConnectorId = stored.ConnectorId,
+                IdTag = stored.IdTag,
+                MeterStartWh = stored.MeterStartWh,
+                StartTime = stored.StartTime,
+                Active = stored.Active,
+                LastMeterWh = stored.LastMeterWh,
+                LastMeterTime = stored.LastMeterTime,
+            };
+            if (stored.TransactionId is { } id)
+            {
+                tx.TransactionIdValue = id;
+                tx.HasTransactionId = true;
+            }
+
+            _transactions[tx.LocalId] = tx;
+            _nextLocalTransactionId = Math.Max(_nextLocalTransactionId, tx.LocalId);
+        }
+
+        foreach (var message in _store.LoadMessages())
+        {
+            if (_transactions.TryGetValue(message.LocalTransactionId, out var tx))
+            {
+                _outbox.Restore(message, tx);
+            }
+            else
+            {
+                _store.Remove(message.Sequence);
+            }
+        }
+
+        foreach (var tx in _transactions.Values.Where(t => t.Active).OrderBy(t => t.LocalId).ToList())
+        {
+            tx.Active = false;
+            SaveTransaction(tx);
+            ChargePointLog.TransactionStopped(_logger, tx.TransactionId, tx.ConnectorId, Reason.PowerLoss, tx.LastMeterWh ?? tx.MeterStartWh);
+            _outbox.EnqueueTransactionMessage(
+                new StopTransactionRequest
+                {
+                    TransactionId = tx.TransactionId ?? 0,
+                    IdTag = tx.IdTag,
+                    MeterStop = (int)(tx.LastMeterWh ?? tx.MeterStartWh),
+                    Timestamp = tx.LastMeterTime ?? tx.StartTime,
+                    Reason = Reason.PowerLoss,
+                },
+                tx);
+        }
     }
 
     private static ChargePointStatus ComputeStatus(ConnectorState c)
@@ -324,16 +418,13 @@ public sealed partial class ChargePoint
         }
 
         c.Transaction = tx;
+        _transactions[tx.LocalId] = tx;
+        SaveTransaction(tx);
         ChargePointLog.TransactionStarting(_logger, c.Id, tx.MeterStartWh);
-        _outbox.Enqueue(
-            () => new StartTransactionRequest { ConnectorId = c.Id, IdTag = idTag, MeterStart = (int)tx.MeterStartWh, Timestamp = start },
-            transactional: true,
-            onResponse: response =>
-            {
-                tx.TransactionIdValue = response.TransactionId;
-                tx.HasTransactionId = true;
-            },
-            onCompleted: (response, _) => Post(() => OnStartTransactionAnsweredAsync(c, tx, response)));
+        _outbox.EnqueueTransactionMessage(
+            new StartTransactionRequest { ConnectorId = c.Id, IdTag = idTag, MeterStart = (int)tx.MeterStartWh, Timestamp = start },
+            tx,
+            (response, _) => Post(() => OnStartTransactionAnsweredAsync(c, tx, response as StartTransactionResponse)));
         await c.Hardware.SetEnergizedAsync(true).ConfigureAwait(false);
         UpdateStatus(c);
         TransactionStarted?.Invoke(this, new TransactionChange(c.Id, null, tx.MeterStartWh, null));
@@ -390,9 +481,13 @@ public sealed partial class ChargePoint
 
         c.Transaction = null;
         c.Finishing = c.Plugged;
+        tx.Active = false;
+        tx.LastMeterWh = meterStop;
+        tx.LastMeterTime = stop;
+        SaveTransaction(tx);
         ChargePointLog.TransactionStopped(_logger, tx.TransactionId, c.Id, reason, meterStop);
-        _outbox.Enqueue(
-            () => new StopTransactionRequest
+        _outbox.EnqueueTransactionMessage(
+            new StopTransactionRequest
             {
                 TransactionId = tx.TransactionId ?? 0,
                 IdTag = stoppingIdTag ?? tx.IdTag,
@@ -401,11 +496,10 @@ public sealed partial class ChargePoint
                 Reason = reason,
                 TransactionData = transactionData.Count > 0 ? transactionData : null,
             },
-            transactional: true,
-            onResponse: null,
-            onCompleted: (response, _) =>
+            tx,
+            (response, _) =>
             {
-                if (response?.IdTagInfo is { } info)
+                if ((response as StopTransactionResponse)?.IdTagInfo is { } info)
                 {
                     Post(() =>
                     {
@@ -457,10 +551,10 @@ public sealed partial class ChargePoint
             }
 
             ChargePointLog.MeterSampled(_logger, c.Id, reading.EnergyActiveImportRegisterWh);
-            _outbox.Enqueue(
-                () => new MeterValuesRequest { ConnectorId = c.Id, TransactionId = tx.TransactionId, MeterValue = [meterValue] },
-                transactional: true,
-                onResponse: null);
+            tx.LastMeterWh = (long)reading.EnergyActiveImportRegisterWh;
+            tx.LastMeterTime = meterValue.Timestamp;
+            SaveTransaction(tx);
+            _outbox.EnqueueTransactionMessage(new MeterValuesRequest { ConnectorId = c.Id, TransactionId = tx.TransactionId, MeterValue = [meterValue] }, tx);
         }
     }
 

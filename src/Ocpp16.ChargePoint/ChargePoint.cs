@@ -32,6 +32,8 @@ public sealed partial class ChargePoint : IAsyncDisposable
     private readonly Outbox _outbox;
     private readonly Dictionary<string, IdTagInfo> _authorizationCache = new(StringComparer.Ordinal);
     private readonly RequestHandler _requestHandler;
+    private readonly Persistence.IChargePointStore _store;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, ActiveTransaction> _transactions = new();
     private readonly Lock _stateGate = new();
     private CancellationTokenSource? _cts;
     private Task[] _tasks = [];
@@ -75,6 +77,9 @@ public sealed partial class ChargePoint : IAsyncDisposable
             _connectors[i + 1] = new ConnectorState(hw) { Plugged = hw.IsPluggedIn };
         }
 
+        _store = options.DataDirectory is { Length: > 0 } dataDirectory
+            ? new Persistence.SqliteChargePointStore(dataDirectory)
+            : new Persistence.InMemoryChargePointStore();
         _outbox = new Outbox(this);
         _requestHandler = new RequestHandler(this);
         Configuration.Changed += (_, key) =>
@@ -174,6 +179,7 @@ public sealed partial class ChargePoint : IAsyncDisposable
 
         _cts = new CancellationTokenSource();
         var ct = _cts.Token;
+        RestoreFromStore();
         foreach (var c in _connectors.Skip(1))
         {
             var state = c;
@@ -240,6 +246,7 @@ public sealed partial class ChargePoint : IAsyncDisposable
     {
         await StopAsync().ConfigureAwait(false);
         _cts?.Dispose();
+        _store.Dispose();
     }
 
     private DateTimeOffset Now => _time.GetUtcNow() + _clockOffset;

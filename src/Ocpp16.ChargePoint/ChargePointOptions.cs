@@ -36,6 +36,14 @@ public sealed class ChargePointOptions
     /// <summary>BootNotification.meterSerialNumber, at most 25 characters. Default <see langword="null"/>.</summary>
     public string? MeterSerialNumber { get; set; }
 
+    /// <summary>
+    /// Folder for durable state (SQLite file <c>ocpp16-chargepoint.db</c>): the queue of transaction messages and the
+    /// transactions they belong to, so neither a crash nor a power loss loses a StartTransaction, MeterValues or
+    /// StopTransaction; a transaction interrupted by power loss is stopped with reason PowerLoss when the charge point
+    /// is back (OCPP 1.6 §4.10). Default <see langword="null"/>: kept in memory only.
+    /// </summary>
+    public string? DataDirectory { get; set; }
+
     /// <summary>How long to wait for the answer to a CALL. Default 30 s.</summary>
     public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

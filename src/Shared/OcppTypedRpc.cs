@@ -51,6 +51,22 @@ internal static class OcppTypedRpc
         }
     }
 
+    /// <summary>Turns a raw call result into the untyped response of <paramref name="action"/> or the matching exception.</summary>
+    public static IOcppMessage ReadResult(OcppActionInfo action, OcppCallResult result, OcppValidationOptions? options)
+    {
+        if (result.Status != OcppCallStatus.Result)
+        {
+            result.EnsureSuccess();
+        }
+
+        if (action.ReadResponse(result.Payload.Span, options, out var response, out var violation))
+        {
+            return response;
+        }
+
+        throw new OcppProtocolException($"The {action.Name} response violates its schema: {violation}", violation?.ErrorCode ?? OcppErrorCode.ProtocolError, violation);
+    }
+
     /// <summary>
     /// Reads a CALL payload as <typeparamref name="TRequest"/> synchronously (the payload memory is only valid now),
     /// then runs <paramref name="handler"/> and validates its response. Violations in the request become the mapped
