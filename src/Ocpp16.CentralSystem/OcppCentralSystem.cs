@@ -72,9 +72,7 @@ public sealed class OcppCentralSystem
     public async Task HandleConnectionAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var raw = context.Request.RouteValues.TryGetValue("chargePointId", out var value) ? value as string : null;
-        raw ??= context.Request.Path.Value?.Split('/', StringSplitOptions.RemoveEmptyEntries).LastOrDefault();
-        var id = raw is null ? null : Uri.UnescapeDataString(raw);
+        var id = ReadIdentity(context);
         if (!IsValidIdentity(id))
         {
             CentralSystemLog.InvalidIdentity(_logger);
@@ -142,6 +140,36 @@ public sealed class OcppCentralSystem
 
             CentralSystemLog.Disconnected(_logger, id!, closeInfo.CloseStatus?.ToString() ?? "connection lost");
             ChargePointDisconnected?.Invoke(this, new ChargePointDisconnectedEventArgs(chargePoint, closeInfo));
+        }
+    }
+
+    /// <summary>
+    /// The identity is the last segment of the request path (OCPP-J 1.6 §3.1), percent-decoded exactly once. It is
+    /// taken from the raw request target because ASP.NET Core's decoded path keeps <c>%2F</c> encoded.
+    /// </summary>
+    private static string? ReadIdentity(HttpContext context)
+    {
+        var target = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget;
+        if (string.IsNullOrEmpty(target) || target[0] != '/')
+        {
+            target = context.Request.PathBase.Add(context.Request.Path).ToUriComponent();
+        }
+
+        var query = target.IndexOfAny(['?', '#']);
+        if (query >= 0)
+        {
+            target = target[..query];
+        }
+
+        var slash = target.LastIndexOf('/');
+        var segment = slash >= 0 ? target[(slash + 1)..] : target;
+        try
+        {
+            return segment.Length == 0 ? null : Uri.UnescapeDataString(segment);
+        }
+        catch (UriFormatException)
+        {
+            return null;
         }
     }
 

@@ -2,7 +2,7 @@ using Microsoft.CodeAnalysis;
 
 namespace Ocpp16.Messages.Generator
 {
-    /// <summary>Diagnostics of the schema generator, with stable ids OCPPGEN001–OCPPGEN011.</summary>
+    /// <summary>Diagnostics of the schema generator, with stable ids OCPPGEN001–OCPPGEN013.</summary>
     internal static class OcppDiagnosticDescriptors
     {
         private const string Category = "Ocpp16.Messages.Generator";

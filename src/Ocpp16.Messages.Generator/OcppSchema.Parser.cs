@@ -206,6 +206,13 @@ namespace Ocpp16.Messages.Generator
                 }
 
                 var values = enumValues.OfType<string>().ToList();
+                var members = new HashSet<string>(StringComparer.Ordinal);
+                if (values.Count == 0 || values.Count != enumValues.Count || values.Any(v => OcppNaming.Pascal(v).Length == 0 || !members.Add(OcppNaming.Pascal(v))))
+                {
+                    _diagnostics.Add(new DiagnosticModel("OCPPGEN012", "Enum at '" + path + "' has a value that is not a string, is empty, or maps to the same C# member as another.", _file));
+                    return null;
+                }
+
                 RegisterEnum(name, values);
                 var shapeKey = (name, values.ToEquatableArray());
                 if (!_enumShapes.TryGetValue(shapeKey, out var shapeId))
@@ -227,7 +234,7 @@ namespace Ocpp16.Messages.Generator
                         return new ValueModel(ValueKind.DateTime, null, null, -1, 0, false, null);
                     }
 
-                    var maxLength = node["maxLength"] is string ml ? int.Parse(ml, CultureInfo.InvariantCulture) : -1;
+                    var maxLength = ReadCount(node, "maxLength", path, -1);
                     return new ValueModel(ValueKind.String, null, null, maxLength, 0, false, null);
                 case "integer":
                     return new ValueModel(ValueKind.Integer, null, null, -1, 0, false, null);
@@ -267,7 +274,7 @@ namespace Ocpp16.Messages.Generator
                         return null;
                     }
 
-                    var minItems = node["minItems"] is string mi ? int.Parse(mi, CultureInfo.InvariantCulture) : 0;
+                    var minItems = ReadCount(node, "minItems", path, 0);
                     return new ValueModel(ValueKind.Array, null, null, -1, minItems, false, item);
                 }
 
@@ -275,6 +282,23 @@ namespace Ocpp16.Messages.Generator
                     _diagnostics.Add(new DiagnosticModel("OCPPGEN010", "Unsupported type '" + (type ?? "(none)") + "' at '" + path + "'.", _file));
                     return null;
             }
+        }
+
+        /// <summary>Reads a non-negative integer keyword (maxLength, minItems); anything else is reported, never thrown.</summary>
+        private int ReadCount(JsonObject node, string keyword, string path, int absent)
+        {
+            if (!node.Has(keyword))
+            {
+                return absent;
+            }
+
+            if (node[keyword] is string text && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value))
+            {
+                return value;
+            }
+
+            _diagnostics.Add(new DiagnosticModel("OCPPGEN013", keyword + " at '" + path + "' is not a non-negative integer.", _file));
+            return absent;
         }
 
         private string? TypeNameFor(string path, string? definitionName)

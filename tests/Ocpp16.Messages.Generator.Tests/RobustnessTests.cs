@@ -12,9 +12,7 @@ public sealed class RobustnessTests
 {
     private const string EmptyObject = """{ "type": "object", "properties": {}, "additionalProperties": false }""";
 
-    // BUG (generator): OcppSchemaParser.ParseValue calls int.Parse on the literal text of "maxLength" and "minItems"
-    // outside the try/catch that turns parse failures into OCPPGEN001, so a non-integer literal (1.5, 2e1, 1.0, or a JSON
-    // string) throws FormatException out of the generator.
+    // A non-integer maxLength/minItems literal (1.5, 2e1, 1.0, or a JSON string) is reported as OCPPGEN013.
     [Theory]
     [InlineData("""{ "type": "string", "maxLength": 1.5 }""")]
     [InlineData("""{ "type": "string", "maxLength": 2e1 }""")]
@@ -35,8 +33,7 @@ public sealed class RobustnessTests
         AssertErrorNamingFile(result, "Reset.json");
     }
 
-    // BUG (generator): OcppSchemaEmitter.EnumMember reads name[0] of the Pascal-cased value, so an enum listing the
-    // empty string (valid JSON Schema) throws IndexOutOfRangeException from the source output.
+    // An enum listing the empty string (valid JSON Schema, but no C# member name) is reported as OCPPGEN012.
     [Fact]
     public void EmptyEnumValue_IsReportedAsDiagnostic_NotThrown()
     {
