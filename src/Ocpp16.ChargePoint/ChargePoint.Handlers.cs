@@ -154,6 +154,9 @@ public sealed partial class ChargePoint
                 await StopTransactionAsync(c, reason, null).ConfigureAwait(false);
             }
 
+            // Let the StopTransactions go out before rebooting (bounded: undelivered ones stay queued anyway).
+            await _outbox.WaitUntilDrainedAsync(_options.CallTimeout).ConfigureAwait(false);
+
             // Simulated reboot: register again with a new BootNotification on a fresh connection.
             _accepted = false;
             _heartbeatGeneration++;

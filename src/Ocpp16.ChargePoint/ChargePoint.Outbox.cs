@@ -107,6 +107,24 @@ public sealed partial class ChargePoint
 
         public void Wake() => _signal.Writer.TryWrite(true);
 
+        /// <summary>Waits until nothing is queued, at most <paramref name="timeout"/>.</summary>
+        public async Task WaitUntilDrainedAsync(TimeSpan timeout)
+        {
+            var deadline = owner.Time.GetUtcNow() + timeout;
+            while (owner.Time.GetUtcNow() < deadline)
+            {
+                lock (_gate)
+                {
+                    if (_items.Count == 0)
+                    {
+                        return;
+                    }
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(20), owner.Time).ConfigureAwait(false);
+            }
+        }
+
         public void OnDisconnected()
         {
             List<Item> dropped = [];

@@ -427,6 +427,7 @@ public sealed partial class ChargePoint
             (response, _) => Post(() => OnStartTransactionAnsweredAsync(c, tx, response as StartTransactionResponse)));
         await c.Hardware.SetEnergizedAsync(true).ConfigureAwait(false);
         UpdateStatus(c);
+        ScheduleSample(c, tx);
         TransactionStarted?.Invoke(this, new TransactionChange(c.Id, null, tx.MeterStartWh, null));
     }
 
@@ -520,42 +521,45 @@ public sealed partial class ChargePoint
 
     // ------------------------------------------------------------------ meter values
 
-    private async Task RunMeterSamplingAsync(CancellationToken ct)
+    /// <summary>
+    /// Samples a running transaction every MeterValueSampleInterval seconds, counted from its start (OCPP 1.6 §9.1.21);
+    /// the interval is read again at every tick, so a ChangeConfiguration takes effect at the next sample. 0 = none
+    /// (checked again every 5 s).
+    /// </summary>
+    private void ScheduleSample(ConnectorState c, ActiveTransaction tx)
     {
-        while (!ct.IsCancellationRequested)
+        var interval = Configuration.GetInt32("MeterValueSampleInterval");
+        PostAfter(TimeSpan.FromSeconds(interval > 0 ? interval : 5), async () =>
         {
-            var interval = Configuration.GetInt32("MeterValueSampleInterval");
-            await DelayAsync(TimeSpan.FromSeconds(interval > 0 ? interval : 5), ct).ConfigureAwait(false);
-            if (interval > 0 && !ct.IsCancellationRequested)
+            if (!ReferenceEquals(c.Transaction, tx))
             {
-                Post(SampleMetersAsync);
+                return;
             }
-        }
+
+            if (Configuration.GetInt32("MeterValueSampleInterval") > 0)
+            {
+                await SampleAsync(c, tx).ConfigureAwait(false);
+            }
+
+            ScheduleSample(c, tx);
+        });
     }
 
-    private async ValueTask SampleMetersAsync()
+    private async ValueTask SampleAsync(ConnectorState c, ActiveTransaction tx)
     {
         var measurands = Configuration.GetMeasurands("MeterValuesSampledData");
-        foreach (var c in _connectors.AsSpan(1).ToArray())
+        var reading = await c.Hardware.Meter.ReadAsync().ConfigureAwait(false);
+        var meterValue = BuildMeterValue(reading, measurands, ReadingContext.SamplePeriodic, Now);
+        if (meterValue is null)
         {
-            if (c.Transaction is not { } tx)
-            {
-                continue;
-            }
-
-            var reading = await c.Hardware.Meter.ReadAsync().ConfigureAwait(false);
-            var meterValue = BuildMeterValue(reading, measurands, ReadingContext.SamplePeriodic, Now);
-            if (meterValue is null)
-            {
-                continue;
-            }
-
-            ChargePointLog.MeterSampled(_logger, c.Id, reading.EnergyActiveImportRegisterWh);
-            tx.LastMeterWh = (long)reading.EnergyActiveImportRegisterWh;
-            tx.LastMeterTime = meterValue.Timestamp;
-            SaveTransaction(tx);
-            _outbox.EnqueueTransactionMessage(new MeterValuesRequest { ConnectorId = c.Id, TransactionId = tx.TransactionId, MeterValue = [meterValue] }, tx);
+            return;
         }
+
+        ChargePointLog.MeterSampled(_logger, c.Id, reading.EnergyActiveImportRegisterWh);
+        tx.LastMeterWh = (long)reading.EnergyActiveImportRegisterWh;
+        tx.LastMeterTime = meterValue.Timestamp;
+        SaveTransaction(tx);
+        _outbox.EnqueueTransactionMessage(new MeterValuesRequest { ConnectorId = c.Id, TransactionId = tx.TransactionId, MeterValue = [meterValue] }, tx);
     }
 
     /// <summary>Builds one MeterValue with a SampledValue per configured measurand the meter provides (OCPP 1.6 §7.17).</summary>

@@ -199,7 +199,6 @@ public sealed partial class ChargePoint : IAsyncDisposable
                 Task.Run(() => RunLoopAsync(ct), CancellationToken.None),
                 Task.Run(() => RunConnectionAsync(ct), CancellationToken.None),
                 Task.Run(() => _outbox.RunAsync(ct), CancellationToken.None),
-                Task.Run(() => RunMeterSamplingAsync(ct), CancellationToken.None),
             ];
         }
         return Task.CompletedTask;

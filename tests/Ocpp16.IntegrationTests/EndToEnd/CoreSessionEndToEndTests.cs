@@ -152,7 +152,7 @@ public sealed class CoreSessionEndToEndTests
             await good.StartAsync();
             await bad.StartAsync();
             await csms.Handler.WaitForAsync<BootNotificationRequest>("E2E-AUTH", _ => true, Timeout);
-            Assert.Equal(RegistrationStatus.Accepted, good.RegistrationStatus);
+            await Wait.UntilAsync(() => good.RegistrationStatus == RegistrationStatus.Accepted, Timeout, "the authenticated charge point to be accepted");
 
             await Wait.UntilAsync(() => bad.ConnectionState == ChargePointConnectionState.Reconnecting, Timeout, "the refused charge point to be reconnecting");
             await Task.Delay(1000);
