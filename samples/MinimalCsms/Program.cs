@@ -11,7 +11,8 @@ using Ocpp16.Transport;
 // A minimal CSMS on the Ocpp16 library: charge points connect to ws://HOST:PORT/ocpp/{chargePointId}.
 // Usage: dotnet run --project samples/MinimalCsms -- [--urls http://127.0.0.1:8180] [--simulate N]
 //        [--ChargePoints:CP1:Password=secret] [--IdTags:TAG=Accepted]
-var builder = WebApplication.CreateBuilder(args);
+// The content root is the build output, so appsettings.json is found whatever the working directory is.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<CsmsState>();
 builder.Services.AddOcpp16CentralSystem()
