@@ -17,8 +17,8 @@ internal static partial class CentralSystemLog
     [LoggerMessage(4003, LogLevel.Information, "Charge point {ChargePointId} connected again; the previous connection is closed")]
     public static partial void Replaced(ILogger logger, string chargePointId);
 
-    [LoggerMessage(4004, LogLevel.Error, "Our own {Action} response to {ChargePointId} violates its schema: {Violation}")]
-    public static partial void InvalidOwnResponse(ILogger logger, string chargePointId, string action, string violation);
+    [LoggerMessage(4004, LogLevel.Warning, "{ChargePointId}: {Action} {Kind} {Direction} violates its schema ({Verdict}): {Violations}")]
+    public static partial void PayloadViolation(ILogger logger, string chargePointId, string action, Ocpp16.Messages.OcppPayloadDirection direction, string kind, string verdict, string violations);
 
     [LoggerMessage(4005, LogLevel.Warning, "Invalid charge point identity in the URL")]
     public static partial void InvalidIdentity(ILogger logger);

@@ -8,8 +8,11 @@ public sealed class CentralSystemOptions
     /// <summary>How long to wait for a charge point's answer to a CALL. Default 30 s.</summary>
     public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Schema validation of both directions. Default strict (WIRE-BEHAVIOUR.md).</summary>
-    public OcppValidationOptions Validation { get; set; } = OcppValidationOptions.Strict;
+    /// <summary>
+    /// Schema validation per action and direction (WIRE-BEHAVIOUR.md): strict by default; see
+    /// <see cref="OcppValidationPolicy"/>. Violations are reported through <see cref="OcppCentralSystem.PayloadViolation"/>.
+    /// </summary>
+    public OcppValidationPolicy Validation { get; set; } = new();
 
     /// <summary>Whether a handler's exception text is sent in InternalError CALLERRORs. Default <see langword="false"/>.</summary>
     public bool DetailedErrors { get; set; }

@@ -14,9 +14,12 @@ public sealed class ConnectedChargePoint
     private readonly OcppRpcConnection _connection;
     private readonly CentralSystemOptions _options;
 
-    internal ConnectedChargePoint(string id, OcppRpcConnection connection, CentralSystemOptions options, string? remoteAddress, DateTimeOffset connectedAt)
+    private readonly Action<OcppPayloadViolation>? _report;
+
+    internal ConnectedChargePoint(string id, OcppRpcConnection connection, CentralSystemOptions options, string? remoteAddress, DateTimeOffset connectedAt, Action<ConnectedChargePoint, OcppPayloadViolation>? report = null)
     {
         Id = id;
+        _report = report is null ? null : v => report(this, v);
         _connection = connection;
         _options = options;
         RemoteAddress = remoteAddress;
@@ -52,7 +55,9 @@ public sealed class ConnectedChargePoint
     /// <exception cref="OcppProtocolException">The response violates its schema.</exception>
     public Task<TResponse> CallAsync<TResponse>(IOcppRequest<TResponse> request, CancellationToken cancellationToken = default)
         where TResponse : class, IOcppResponse, IOcppMessageReader<TResponse>
-        => OcppTypedRpc.CallAsync(_connection, request, _options.Validation, _options.CallTimeout, cancellationToken).AsTask();
+        => OcppTypedRpc.CallAsync(_connection, request, _options.Validation, _report, _options.CallTimeout, cancellationToken).AsTask();
+
+    internal void Report(OcppPayloadViolation violation) => _report?.Invoke(violation);
 
     /// <summary>
     /// Sends any CS→CP request and returns the raw result as a value: the CALLRESULT payload (not yet validated),
@@ -64,11 +69,7 @@ public sealed class ConnectedChargePoint
     /// <exception cref="ArgumentException">The request violates its schema; nothing was sent.</exception>
     public async Task<OcppCallResult> SendAsync(IOcppRequest request, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        if (!request.TryValidate(_options.Validation, out var violation) && violation is not null)
-        {
-            throw new ArgumentException($"The {request.Action} request violates its schema: {violation}", nameof(request));
-        }
+        OcppTypedRpc.ValidateOutgoingRequest(request, _options.Validation, _report);
 
         return await _connection.CallAsync(request.Action, request, _options.CallTimeout, cancellationToken).ConfigureAwait(false);
     }

@@ -50,6 +50,12 @@ public sealed class OcppCentralSystem
     /// <summary>Raised when a charge point's connection has closed; the close status and reason are in the arguments.</summary>
     public event EventHandler<ChargePointDisconnectedEventArgs>? ChargePointDisconnected;
 
+    /// <summary>
+    /// Raised when a payload violates its schema: one received from a charge point (answered with the mapped CALLERROR,
+    /// or accepted under a Lenient policy) or one of ours (a request not sent, a response replaced by InternalError).
+    /// </summary>
+    public event EventHandler<ChargePointPayloadViolationEventArgs>? PayloadViolation;
+
     /// <summary>The charge points connected now.</summary>
     public IReadOnlyCollection<ConnectedChargePoint> ChargePoints => [.. _chargePoints.Values];
 
@@ -107,7 +113,7 @@ public sealed class OcppCentralSystem
         { Identity = id };
         await using (connection.ConfigureAwait(false))
         {
-            var chargePoint = new ConnectedChargePoint(id!, connection, _options, transport.RemoteAddress, _time.GetUtcNow());
+            var chargePoint = new ConnectedChargePoint(id!, connection, _options, transport.RemoteAddress, _time.GetUtcNow(), ReportViolation);
             handler.ChargePoint = chargePoint;
             ConnectedChargePoint? previous = null;
             _chargePoints.AddOrUpdate(id!, chargePoint, (_, old) =>
@@ -171,6 +177,12 @@ public sealed class OcppCentralSystem
         {
             return null;
         }
+    }
+
+    private void ReportViolation(ConnectedChargePoint chargePoint, OcppPayloadViolation violation)
+    {
+        CentralSystemLog.PayloadViolation(_logger, chargePoint.Id, violation.Action, violation.Direction, violation.IsRequest ? "request" : "response", violation.Accepted ? "accepted" : "rejected", string.Join("; ", violation.Violations));
+        PayloadViolation?.Invoke(this, new ChargePointPayloadViolationEventArgs(chargePoint, violation));
     }
 
     private bool IsValidIdentity([NotNullWhen(true)] string? id)
@@ -280,9 +292,14 @@ public sealed class OcppCentralSystem
         private ValueTask<OcppResponse> Dispatch<TRequest, TResponse>(OcppIncomingCall call, Func<TRequest, CancellationToken, ValueTask<TResponse>> handler, CancellationToken ct)
             where TRequest : class, IOcppRequest<TResponse>, IOcppMessageReader<TRequest>
             where TResponse : class, IOcppResponse, IOcppMessageReader<TResponse>
-            => OcppTypedRpc.Dispatch(call, owner._options.Validation, handler, (action, violation) => CentralSystemLog.InvalidOwnResponse(owner._logger, ChargePoint.Id, action, violation.ToString()), ct);
+            => OcppTypedRpc.Dispatch(call, owner._options.Validation, handler, ChargePoint.Report, ct);
     }
 }
+
+/// <summary>A payload exchanged with a charge point violated its schema.</summary>
+/// <param name="ChargePoint">The charge point.</param>
+/// <param name="Violation">What was wrong (codes and paths, no values) and whether the policy accepted it.</param>
+public sealed record ChargePointPayloadViolationEventArgs(ConnectedChargePoint ChargePoint, OcppPayloadViolation Violation);
 
 /// <summary>A charge point's connection closed.</summary>
 /// <param name="ChargePoint">The charge point (its calls now fail with <see cref="OcppConnectionClosedException"/>).</param>

@@ -51,8 +51,8 @@ internal static partial class ChargePointLog
     [LoggerMessage(3013, LogLevel.Information, "Received {Action} from the Central System")]
     public static partial void Received(ILogger logger, string action);
 
-    [LoggerMessage(3014, LogLevel.Error, "Our own {Action} response violates its schema: {Violation}")]
-    public static partial void InvalidOwnResponse(ILogger logger, string action, string violation);
+    [LoggerMessage(3014, LogLevel.Warning, "{Action} {Kind} {Direction} violates its schema ({Verdict}): {Violations}")]
+    public static partial void PayloadViolation(ILogger logger, string action, OcppPayloadDirection direction, string kind, string verdict, string violations);
 
     [LoggerMessage(3015, LogLevel.Error, "Unexpected error in the charge point loop")]
     public static partial void LoopError(ILogger logger, Exception exception);

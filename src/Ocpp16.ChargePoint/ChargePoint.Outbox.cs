@@ -33,7 +33,7 @@ public sealed partial class ChargePoint
                 Send = async (connection, ct) =>
                 {
                     var request = build();
-                    var response = await OcppTypedRpc.CallAsync(connection, request, null, null, ct).ConfigureAwait(false);
+                    var response = await OcppTypedRpc.CallAsync(connection, request, owner.Validation, owner.ReportViolation, null, ct).ConfigureAwait(false);
                     onResponse?.Invoke(response);
                     return (request.Action, response);
                 },
@@ -82,7 +82,7 @@ public sealed partial class ChargePoint
                 Send = async (connection, ct) =>
                 {
                     if (!OcppActions.TryGet(message.Action, out var action)
-                        || !action.ReadRequest(System.Text.Encoding.UTF8.GetBytes(message.PayloadJson), null, out var payload, out var violation))
+                        || !action.ReadRequest(System.Text.Encoding.UTF8.GetBytes(message.PayloadJson), owner.Validation.For(message.Action, OcppPayloadDirection.Sent), out var payload, out _))
                     {
                         throw new ArgumentException($"Stored {message.Action} message is not valid.");
                     }
@@ -99,7 +99,7 @@ public sealed partial class ChargePoint
                     }
 
                     var result = await connection.CallAsync(message.Action, payload, null, ct).ConfigureAwait(false);
-                    var response = (IOcppResponse)OcppTypedRpc.ReadResult(action, result, null);
+                    var response = (IOcppResponse)OcppTypedRpc.ReadResult(action, result, owner.Validation);
                     owner.OnTransactionMessageDelivered(transaction, response);
                     return (message.Action, response);
                 },

@@ -138,6 +138,12 @@ public sealed partial class ChargePoint : IAsyncDisposable
     public event EventHandler<TransactionChange>? TransactionStopped;
 
     /// <summary>
+    /// Raised when a payload violates its schema: a received one (answered with the mapped CALLERROR, or accepted
+    /// under a Lenient policy) or one of our own (not sent / answered InternalError). Never carries the offending values.
+    /// </summary>
+    public event EventHandler<OcppPayloadViolation>? PayloadViolation;
+
+    /// <summary>
     /// Optional handler for DataTransfer.req from the Central System (OCPP 1.6 §5.6). Default: answers
     /// <see cref="DataTransferStatus.UnknownVendorId"/>.
     /// </summary>
@@ -447,7 +453,7 @@ public sealed partial class ChargePoint : IAsyncDisposable
             TimeSpan retry;
             try
             {
-                var response = await OcppTypedRpc.CallAsync(connection, request, null, null, ct).ConfigureAwait(false);
+                var response = await OcppTypedRpc.CallAsync(connection, request, _options.Validation, ReportViolation, null, ct).ConfigureAwait(false);
                 ChargePointLog.BootAnswered(_logger, response.Status, response.Interval);
                 lock (_stateGate)
                 {
@@ -525,6 +531,14 @@ public sealed partial class ChargePoint : IAsyncDisposable
     }
 
     internal bool IsReadyToSend => _accepted && _connection is not null;
+
+    internal OcppValidationPolicy Validation => _options.Validation;
+
+    internal void ReportViolation(OcppPayloadViolation violation)
+    {
+        ChargePointLog.PayloadViolation(_logger, violation.Action, violation.Direction, violation.IsRequest ? "request" : "response", violation.Accepted ? "accepted" : "rejected", string.Join("; ", violation.Violations));
+        PayloadViolation?.Invoke(this, violation);
+    }
 
     internal OcppRpcConnection? CurrentConnection => _connection;
 

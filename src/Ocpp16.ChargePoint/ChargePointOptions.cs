@@ -44,6 +44,12 @@ public sealed class ChargePointOptions
     /// </summary>
     public string? DataDirectory { get; set; }
 
+    /// <summary>
+    /// Schema validation per action and direction (WIRE-BEHAVIOUR.md): strict by default; see
+    /// <see cref="Ocpp16.Messages.OcppValidationPolicy"/>. Violations are reported through <see cref="ChargePoint.PayloadViolation"/>.
+    /// </summary>
+    public Ocpp16.Messages.OcppValidationPolicy Validation { get; set; } = new();
+
     /// <summary>How long to wait for the answer to a CALL. Default 30 s.</summary>
     public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -51,6 +51,12 @@ public interface IOcppMessage : IOcppJsonWritable
     /// <param name="violation">The first violation found, or <see langword="null"/>.</param>
     /// <returns><see langword="true"/> when the value is valid, or when <paramref name="options"/> is lenient.</returns>
     bool TryValidate(OcppValidationOptions? options, out OcppViolation? violation);
+
+    /// <summary>As <see cref="TryValidate"/>, returning every violation found (several in Lenient mode).</summary>
+    /// <param name="options">Validation options; <see langword="null"/> means <see cref="OcppValidationOptions.Strict"/>.</param>
+    /// <param name="violations">Every violation, in property order; empty when valid.</param>
+    /// <returns><see langword="true"/> when the value is valid, or accepted under <paramref name="options"/>.</returns>
+    bool TryValidateAll(OcppValidationOptions? options, out IReadOnlyList<OcppViolation> violations);
 }
 
 /// <summary>The payload of an OCPP CALL.</summary>
@@ -87,6 +93,14 @@ public interface IOcppMessageReader<TSelf>
     /// <param name="violation">The first violation with its OCPP-J error code and JSON path, or <see langword="null"/>.</param>
     /// <returns><see langword="true"/> when <paramref name="value"/> was built (in Lenient mode a violation may still be reported).</returns>
     static abstract bool TryRead(ReadOnlySpan<byte> utf8Json, OcppValidationOptions? options, [NotNullWhen(true)] out TSelf? value, out OcppViolation? violation);
+
+    /// <summary>As <see cref="TryRead"/>, returning every violation found (several in Lenient mode).</summary>
+    /// <param name="utf8Json">The payload JSON (an object), UTF-8.</param>
+    /// <param name="options">Validation options; <see langword="null"/> means <see cref="OcppValidationOptions.Strict"/>.</param>
+    /// <param name="value">The typed value, when it could be built.</param>
+    /// <param name="violations">Every violation, in document order; empty when valid.</param>
+    /// <returns><see langword="true"/> when <paramref name="value"/> was built.</returns>
+    static abstract bool TryReadAll(ReadOnlySpan<byte> utf8Json, OcppValidationOptions? options, [NotNullWhen(true)] out TSelf? value, out IReadOnlyList<OcppViolation> violations);
 }
 
 /// <summary>Reads a payload into an untyped message; see <see cref="OcppActionInfo"/>.</summary>

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Ocpp16.Messages;
 using Ocpp16.Transport;
 
@@ -6,7 +5,8 @@ namespace Ocpp16.Internal;
 
 /// <summary>
 /// Typed CALL and typed dispatch over the payload-agnostic <see cref="OcppRpcConnection"/>, shared by both facades
-/// (compiled into each as an internal type).
+/// (compiled into each as an internal type). Every payload is validated per the <see cref="OcppValidationPolicy"/>
+/// of its action and direction; violations are reported through <c>report</c>.
 /// </summary>
 internal static class OcppTypedRpc
 {
@@ -19,47 +19,56 @@ internal static class OcppTypedRpc
     /// <exception cref="OcppTimeoutException">No answer within the timeout.</exception>
     /// <exception cref="OcppConnectionClosedException">The connection closed before the answer.</exception>
     /// <exception cref="OcppProtocolException">The answer violates the response schema.</exception>
-    public static async ValueTask<TResponse> CallAsync<TResponse>(OcppRpcConnection connection, IOcppRequest<TResponse> request, OcppValidationOptions? options, TimeSpan? timeout, CancellationToken cancellationToken)
+    public static async ValueTask<TResponse> CallAsync<TResponse>(OcppRpcConnection connection, IOcppRequest<TResponse> request, OcppValidationPolicy? policy, Action<OcppPayloadViolation>? report, TimeSpan? timeout, CancellationToken cancellationToken)
         where TResponse : class, IOcppResponse, IOcppMessageReader<TResponse>
     {
-        ArgumentNullException.ThrowIfNull(request);
-        if (!request.TryValidate(options, out var invalid) && invalid is not null)
+        ValidateOutgoingRequest(request, policy, report);
+        var result = await connection.CallAsync(request.Action, request, timeout, cancellationToken).ConfigureAwait(false);
+        if (result.Status != OcppCallStatus.Result)
         {
-            throw new ArgumentException($"The {request.Action} request violates its schema: {invalid}", nameof(request));
+            result.EnsureSuccess();
         }
 
-        var result = await connection.CallAsync(request.Action, request, timeout, cancellationToken).ConfigureAwait(false);
-        return ReadResult<TResponse>(request.Action, result, options);
+        var ok = TResponse.TryReadAll(result.Payload.Span, policy?.For(request.Action, OcppPayloadDirection.Received), out var response, out var violations);
+        if (violations.Count > 0)
+        {
+            report?.Invoke(new OcppPayloadViolation(request.Action, OcppPayloadDirection.Received, false, violations, ok));
+        }
+
+        if (!ok)
+        {
+            var violation = violations.Count > 0 ? violations[^1] : null;
+            throw new OcppProtocolException($"The {request.Action} response violates its schema: {violation}", violation?.ErrorCode ?? OcppErrorCode.ProtocolError, violation);
+        }
+
+        return response!;
     }
 
-    /// <summary>Turns a raw call result into the typed response or the matching exception.</summary>
-    public static TResponse ReadResult<TResponse>(string action, OcppCallResult result, OcppValidationOptions? options)
-        where TResponse : class, IOcppResponse, IOcppMessageReader<TResponse>
+    /// <summary>Validates a request about to be sent; throws <see cref="ArgumentException"/> when the policy rejects it.</summary>
+    public static void ValidateOutgoingRequest(IOcppRequest request, OcppValidationPolicy? policy, Action<OcppPayloadViolation>? report)
     {
-        switch (result.Status)
+        ArgumentNullException.ThrowIfNull(request);
+        var ok = request.TryValidateAll(policy?.For(request.Action, OcppPayloadDirection.Sent), out var violations);
+        if (violations.Count > 0)
         {
-            case OcppCallStatus.Result:
-                if (TResponse.TryRead(result.Payload.Span, options, out var response, out var violation))
-                {
-                    return response;
-                }
+            report?.Invoke(new OcppPayloadViolation(request.Action, OcppPayloadDirection.Sent, true, violations, ok));
+        }
 
-                throw new OcppProtocolException($"The {action} response violates its schema: {violation}", violation?.ErrorCode ?? OcppErrorCode.ProtocolError, violation);
-            default:
-                result.EnsureSuccess();
-                throw new OcppProtocolException($"The {action} call failed.");
+        if (!ok)
+        {
+            throw new ArgumentException($"The {request.Action} request violates its schema: {violations[^1]}", nameof(request));
         }
     }
 
     /// <summary>Turns a raw call result into the untyped response of <paramref name="action"/> or the matching exception.</summary>
-    public static IOcppMessage ReadResult(OcppActionInfo action, OcppCallResult result, OcppValidationOptions? options)
+    public static IOcppMessage ReadResult(OcppActionInfo action, OcppCallResult result, OcppValidationPolicy? policy)
     {
         if (result.Status != OcppCallStatus.Result)
         {
             result.EnsureSuccess();
         }
 
-        if (action.ReadResponse(result.Payload.Span, options, out var response, out var violation))
+        if (action.ReadResponse(result.Payload.Span, policy?.For(action.Name, OcppPayloadDirection.Received), out var response, out var violation))
         {
             return response;
         }
@@ -69,28 +78,36 @@ internal static class OcppTypedRpc
 
     /// <summary>
     /// Reads a CALL payload as <typeparamref name="TRequest"/> synchronously (the payload memory is only valid now),
-    /// then runs <paramref name="handler"/> and validates its response. Violations in the request become the mapped
-    /// CALLERROR; an invalid own response becomes InternalError and is reported through <paramref name="onInvalidResponse"/>.
+    /// then runs <paramref name="handler"/> and validates its response. A request the policy rejects is answered with
+    /// the CALLERROR its violation maps to; an own response that fails validation becomes InternalError (never a code
+    /// that blames the peer). Every violation is reported through <paramref name="report"/>.
     /// </summary>
     public static ValueTask<OcppResponse> Dispatch<TRequest, TResponse>(
         OcppIncomingCall call,
-        OcppValidationOptions? options,
+        OcppValidationPolicy? policy,
         Func<TRequest, CancellationToken, ValueTask<TResponse>> handler,
-        Action<string, OcppViolation>? onInvalidResponse,
+        Action<OcppPayloadViolation>? report,
         CancellationToken cancellationToken)
         where TRequest : class, IOcppRequest<TResponse>, IOcppMessageReader<TRequest>
         where TResponse : class, IOcppResponse, IOcppMessageReader<TResponse>
     {
-        if (!TRequest.TryRead(call.Payload.Span, options, out var request, out var violation))
+        var ok = TRequest.TryReadAll(call.Payload.Span, policy?.For(call.Action, OcppPayloadDirection.Received), out var request, out var violations);
+        if (violations.Count > 0)
         {
-            var v = violation ?? new OcppViolation(OcppErrorCode.FormationViolation, "$", "invalid payload");
+            report?.Invoke(new OcppPayloadViolation(call.Action, OcppPayloadDirection.Received, true, violations, ok));
+        }
+
+        if (!ok)
+        {
+            // Reading stops at the violation that rejects the payload, so it is the last one recorded.
+            var v = violations.Count > 0 ? violations[^1] : new OcppViolation(OcppErrorCode.FormationViolation, "$", "invalid payload");
             return ValueTask.FromResult(OcppResponse.Error(v.ErrorCode, v.ToString(), null));
         }
 
         ValueTask<TResponse> pending;
         try
         {
-            pending = handler(request, cancellationToken);
+            pending = handler(request!, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -99,16 +116,16 @@ internal static class OcppTypedRpc
 
         if (pending.IsCompletedSuccessfully)
         {
-            return ValueTask.FromResult(Finish(call.Action, pending.Result, options, onInvalidResponse));
+            return ValueTask.FromResult(Finish(call.Action, pending.Result, policy, report));
         }
 
-        return AwaitAsync(call.Action, pending, options, onInvalidResponse);
+        return AwaitAsync(call.Action, pending, policy, report);
 
-        static async ValueTask<OcppResponse> AwaitAsync(string action, ValueTask<TResponse> pending, OcppValidationOptions? options, Action<string, OcppViolation>? onInvalidResponse)
-            => Finish(action, await pending.ConfigureAwait(false), options, onInvalidResponse);
+        static async ValueTask<OcppResponse> AwaitAsync(string action, ValueTask<TResponse> pending, OcppValidationPolicy? policy, Action<OcppPayloadViolation>? report)
+            => Finish(action, await pending.ConfigureAwait(false), policy, report);
     }
 
-    private static OcppResponse Finish<TResponse>(string action, TResponse response, OcppValidationOptions? options, Action<string, OcppViolation>? onInvalidResponse)
+    private static OcppResponse Finish<TResponse>(string action, TResponse response, OcppValidationPolicy? policy, Action<OcppPayloadViolation>? report)
         where TResponse : class, IOcppResponse
     {
         if (response is null)
@@ -116,13 +133,15 @@ internal static class OcppTypedRpc
             return OcppResponse.Error(OcppErrorCode.InternalError, "The handler returned no response.", null);
         }
 
-        if (!response.TryValidate(options, out var violation) && violation is not null)
+        var ok = response.TryValidateAll(policy?.For(action, OcppPayloadDirection.Sent), out var violations);
+        if (violations.Count > 0)
         {
-            onInvalidResponse?.Invoke(action, violation);
-            return OcppResponse.Error(OcppErrorCode.InternalError, "The response could not be produced.", null);
+            report?.Invoke(new OcppPayloadViolation(action, OcppPayloadDirection.Sent, false, violations, ok));
         }
 
-        return OcppResponse.Result(response);
+        return ok
+            ? OcppResponse.Result(response)
+            : OcppResponse.Error(OcppErrorCode.InternalError, "The response could not be produced.", null);
     }
 
     /// <summary>The CALLERROR for an action OCPP 1.6 does not define, or one defined but not handled here.</summary>
