@@ -28,14 +28,18 @@ internal sealed class TestCentralSystem : IAsyncDisposable
 
     public RecordingCoreHandler Handler => _app.Services.GetRequiredService<RecordingCoreHandler>();
 
-    public static async Task<TestCentralSystem> StartAsync(Dictionary<string, string>? passwords = null)
+    public static async Task<TestCentralSystem> StartAsync(Dictionary<string, string>? passwords = null, Action<CentralSystemOptions>? configure = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton<RecordingCoreHandler>();
         builder.Services.AddSingleton(new PasswordTable(passwords ?? []));
-        builder.Services.AddOcpp16CentralSystem(o => o.CallTimeout = TimeSpan.FromSeconds(10))
+        builder.Services.AddOcpp16CentralSystem(o =>
+            {
+                o.CallTimeout = TimeSpan.FromSeconds(10);
+                configure?.Invoke(o);
+            })
             .AddCoreHandler<ForwardingCoreHandler>()
             .AddAuthenticator<TablePasswordAuthenticator>();
         var app = builder.Build();
