@@ -333,7 +333,7 @@ public sealed partial class ChargePoint : IAsyncDisposable
 
     private async Task RunConnectionAsync(CancellationToken ct)
     {
-        var delay = _options.ReconnectMinDelay;
+        var backoff = new ReconnectBackoff(_options.ReconnectMinDelay, _options.ReconnectMaxDoublings, _options.ReconnectMaxDelay, _options.ReconnectRandomRange);
         var first = true;
         while (!ct.IsCancellationRequested)
         {
@@ -358,14 +358,13 @@ public sealed partial class ChargePoint : IAsyncDisposable
             }
             catch (Exception e) when (!ct.IsCancellationRequested)
             {
-                var wait = Jitter(delay);
+                var wait = backoff.Next();
                 ChargePointLog.ConnectFailed(_logger, _options.Identity, wait.TotalSeconds, e.Message);
                 await DelayAsync(wait, ct).ConfigureAwait(false);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.ReconnectMaxDelay.Ticks));
                 continue;
             }
 
-            delay = _options.ReconnectMinDelay;
+            backoff.Reset();
             var connection = new OcppRpcConnection(
                 transport,
                 _requestHandler,
@@ -409,12 +408,10 @@ public sealed partial class ChargePoint : IAsyncDisposable
             if (!ct.IsCancellationRequested)
             {
                 SetConnectionState(ChargePointConnectionState.Reconnecting);
-                await DelayAsync(Jitter(delay), ct).ConfigureAwait(false);
+                await DelayAsync(backoff.Next(), ct).ConfigureAwait(false);
             }
         }
     }
-
-    private static TimeSpan Jitter(TimeSpan delay) => delay + TimeSpan.FromMilliseconds(Random.Shared.Next(0, (int)Math.Min(1000, delay.TotalMilliseconds / 2) + 1));
 
     private async Task DelayAsync(TimeSpan delay, CancellationToken ct)
     {

@@ -53,8 +53,18 @@ public sealed class ChargePointOptions
     /// <summary>How long to wait for the answer to a CALL. Default 30 s.</summary>
     public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>First delay before reconnecting after a failed connection; doubles up to <see cref="ReconnectMaxDelay"/>. Default 1 s.</summary>
+    /// <summary>
+    /// First delay before reconnecting after the connection was lost or refused (the Security Whitepaper's
+    /// RetryBackOffWaitMinimum); doubles after each further failure, <see cref="ReconnectMaxDoublings"/> times at most
+    /// and never beyond <see cref="ReconnectMaxDelay"/>. Default 1 s.
+    /// </summary>
     public TimeSpan ReconnectMinDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How many times the reconnection delay doubles (RetryBackOffRepeatTimes). Default 6 (1 s → 64 s, capped by <see cref="ReconnectMaxDelay"/>).</summary>
+    public int ReconnectMaxDoublings { get; set; } = 6;
+
+    /// <summary>Largest random time added to each reconnection delay, so stations do not reconnect in step (RetryBackOffRandomRange). Default 1 s.</summary>
+    public TimeSpan ReconnectRandomRange { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Largest delay between reconnection attempts. Default 60 s.</summary>
     public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromSeconds(60);
@@ -89,9 +99,9 @@ public sealed class ChargePointOptions
             throw new ArgumentException("ChargePointVendor and ChargePointModel must have 1 to 20 characters.");
         }
 
-        if (CallTimeout <= TimeSpan.Zero || ReconnectMinDelay <= TimeSpan.Zero || ReconnectMaxDelay < ReconnectMinDelay)
+        if (CallTimeout <= TimeSpan.Zero || ReconnectMinDelay <= TimeSpan.Zero || ReconnectMaxDelay < ReconnectMinDelay || ReconnectMaxDoublings < 0 || ReconnectRandomRange < TimeSpan.Zero)
         {
-            throw new ArgumentException("CallTimeout and ReconnectMinDelay must be positive and ReconnectMaxDelay at least ReconnectMinDelay.");
+            throw new ArgumentException("CallTimeout and ReconnectMinDelay must be positive, ReconnectMaxDelay at least ReconnectMinDelay, ReconnectMaxDoublings and ReconnectRandomRange not negative.");
         }
     }
 }
