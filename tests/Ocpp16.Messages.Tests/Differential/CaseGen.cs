@@ -9,7 +9,7 @@ using Ocpp16.Messages.Tests.Infrastructure;
 namespace Ocpp16.Messages.Tests.Differential;
 
 /// <summary>How a generated valid payload was broken (one violation per case).</summary>
-internal enum DiffMutation
+public enum DiffMutation
 {
     /// <summary>Not broken: the payload is valid.</summary>
     None,
@@ -78,18 +78,35 @@ internal static class CaseGen
         return PayloadGen.Valid(root).SelectMany(p => Serialize(p).Select(json => new DiffCase(fileName, DiffMutation.None, json, "$", null, "valid")));
     }
 
-    public static Gen<DiffCase> Mutated(string fileName)
+    /// <summary>
+    /// Single mutations of generated valid payloads: a kind of mutation that applies to the payload, then a place for it,
+    /// so that rare kinds (multipleOf, date-time) get their share; with <paramref name="only"/>, that kind alone (payloads
+    /// without a place for it are generated again).
+    /// </summary>
+    public static Gen<DiffCase> Mutated(string fileName, DiffMutation? only = null)
     {
         var root = SchemaRepository.Load(fileName);
         return PayloadGen.Valid(root).SelectMany(payload =>
         {
-            var sites = new List<MutationSite> { new(DiffMutation.RootNotObject, [], null) };
-            WalkObject(root, root, payload, [], sites);
-            var byKind = sites.GroupBy(s => s.Kind).Select(g => g.ToArray()).ToArray();
+            var byKind = Sites(root, payload).Where(s => only is null || s.Kind == only).GroupBy(s => s.Kind).Select(g => g.ToArray()).ToArray();
+            return byKind.Length == 0
+                ? Gen.Constant<DiffCase?>(null)
+                : Gen.Elements(byKind).SelectMany(group => Gen.Elements(group)).SelectMany(site => Mutate(fileName, root, payload, site)).Select(c => (DiffCase?)c);
+        }).Where(c => c is not null).Select(c => c!);
+    }
 
-            // Kind first, then place: rare kinds (multipleOf, date-time) get their share.
-            return Gen.Elements(byKind).SelectMany(group => Gen.Elements(group)).SelectMany(site => Mutate(fileName, root, payload, site));
-        });
+    /// <summary>The kinds of mutation a schema admits somewhere (found on its full sample, where every property is present).</summary>
+    public static IReadOnlyList<DiffMutation> KindsFor(string fileName)
+    {
+        var root = SchemaRepository.Load(fileName);
+        return Sites(root, SampleGenerator.Full(root)).Select(s => s.Kind).Distinct().Order().ToArray();
+    }
+
+    private static List<MutationSite> Sites(JsonObject root, JsonObject payload)
+    {
+        var sites = new List<MutationSite> { new(DiffMutation.RootNotObject, [], null) };
+        WalkObject(root, root, payload, [], sites);
+        return sites;
     }
 
     private static void WalkObject(JsonObject root, JsonObject schema, JsonObject payload, List<object> steps, List<MutationSite> sites)

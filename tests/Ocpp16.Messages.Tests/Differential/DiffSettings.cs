@@ -6,7 +6,7 @@ namespace Ocpp16.Messages.Tests.Differential;
 /// <summary>
 /// Seed and case counts of the differential suite. Fixed by default so that every run checks the same cases; set
 /// <c>OCPP16_DIFF_SEED</c> (an unsigned integer) to explore other cases or to replay a reported failure, and
-/// <c>OCPP16_DIFF_VALID</c> / <c>OCPP16_DIFF_MUTATED</c> for more cases per schema.
+/// <c>OCPP16_DIFF_VALID</c> / <c>OCPP16_DIFF_MUTATED</c> / <c>OCPP16_DIFF_PER_KIND</c> for more cases per schema.
 /// </summary>
 internal static class DiffSettings
 {
@@ -17,6 +17,8 @@ internal static class DiffSettings
     public static int ValidPerSchema { get; } = Count("OCPP16_DIFF_VALID", 20);
 
     public static int MutatedPerSchema { get; } = Count("OCPP16_DIFF_MUTATED", 40);
+
+    public static int FocusedPerKind { get; } = Count("OCPP16_DIFF_PER_KIND", 6);
 
     /// <summary>FsCheck's size parameter (bounds <c>ListOf</c>).</summary>
     public const int Size = 8;

@@ -44,6 +44,18 @@ public sealed class DifferentialTests(ITestOutputHelper output)
         output.WriteLine(string.Join(", ", cases.GroupBy(c => c.Mutation).OrderBy(g => g.Key).Select(g => $"{g.Key}: {g.Count()}")));
     }
 
+    public static IEnumerable<object[]> SchemaFilesAndMutationKinds()
+        => SchemaRepository.FileNames.SelectMany(f => CaseGen.KindsFor(f).Select(k => new object[] { f, k }));
+
+    /// <summary>Each kind of mutation the schema admits, at generated places: the rare kinds get as many cases as the common ones.</summary>
+    [Theory]
+    [MemberData(nameof(SchemaFilesAndMutationKinds))]
+    public void EachMutationKind_RejectedByBoth_WithTheMappedCodeAndPath(string fileName, DiffMutation kind)
+    {
+        var cases = Gen.Sample(CaseGen.Mutated(fileName, kind), DiffSettings.FocusedPerKind, new Rnd(DiffSettings.SeedFor(fileName, 2 + (int)kind)), DiffSettings.Size);
+        Run(fileName, cases);
+    }
+
     /// <summary>Checks one case; returns null when both sides agree and every assertion holds, else what went wrong.</summary>
     internal static string? Check(DiffCase c)
     {
