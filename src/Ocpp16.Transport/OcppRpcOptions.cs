@@ -24,6 +24,27 @@ public sealed class OcppRpcOptions
     }
 
     /// <summary>
+    /// Call timeouts for particular actions (e.g. a longer one for <c>GetDiagnostics</c>), overriding
+    /// <see cref="DefaultCallTimeout"/> when the caller gives no timeout. Keys are action names (ordinal). Default empty.
+    /// </summary>
+    public IDictionary<string, TimeSpan> ActionTimeouts { get; } = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
+
+    /// <summary>The timeout for <paramref name="action"/>: its entry in <see cref="ActionTimeouts"/>, else <see cref="DefaultCallTimeout"/>.</summary>
+    /// <param name="action">The action name.</param>
+    /// <returns>The timeout to apply.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The configured entry is zero or negative.</exception>
+    public TimeSpan TimeoutFor(string action)
+    {
+        if (ActionTimeouts.Count != 0 && ActionTimeouts.TryGetValue(action, out var timeout))
+        {
+            ValidateTimeout(timeout, nameof(ActionTimeouts));
+            return timeout;
+        }
+
+        return DefaultCallTimeout;
+    }
+
+    /// <summary>
     /// After this many malformed frames in a row (see WIRE-BEHAVIOUR.md) the connection is closed with 1002
     /// (<see cref="System.Net.WebSockets.WebSocketCloseStatus.ProtocolError"/>). Default 10; at least 1.
     /// </summary>
