@@ -576,7 +576,7 @@ namespace Ocpp16.Messages.Generator
                     w.Line("ok = OcppJson.ReadString(ref reader, ref state, \"\", " + v.MaxLength.ToString(CultureInfo.InvariantCulture) + ", out " + target + ");");
                     break;
                 case ValueKind.Integer:
-                    w.Line("ok = OcppJson.ReadInt32(ref reader, ref state, \"\", out " + target + ");");
+                    w.Line("ok = OcppJson.ReadInt32(ref reader, ref state, \"\", " + (v.IntegerMayHaveZeroFraction ? "true" : "false") + ", out " + target + ");");
                     break;
                 case ValueKind.Number:
                     w.Line("ok = OcppJson.ReadDecimal(ref reader, ref state, \"\", " + (v.MultipleOfTenth ? "true" : "false") + ", out " + target + ");");

@@ -20,6 +20,7 @@ namespace Ocpp16.Messages.Generator
         private readonly Dictionary<string, ObjectTypeModel> _types = new Dictionary<string, ObjectTypeModel>(StringComparer.Ordinal);
         private readonly List<string> _typeOrder = new List<string>();
         private string _file = string.Empty;
+        private bool _draft04;
 
         public static GeneratorModel Parse(IEnumerable<(string FileName, string Text)> files)
         {
@@ -77,6 +78,9 @@ namespace Ocpp16.Messages.Generator
                 return;
             }
 
+            // JSON Schema draft-04 defines an integer as a number without fraction or exponent; draft-06 as any number
+            // with a zero fraction (1.0). The OCPP 1.6 schemas are draft-04, the Security extension's draft-06.
+            _draft04 = !(root["$schema"] is string draft) || draft.Contains("draft-04");
             var baseName = System.IO.Path.GetFileNameWithoutExtension(fileName);
             var isResponse = baseName.EndsWith("Response", StringComparison.Ordinal);
             var action = isResponse ? baseName.Substring(0, baseName.Length - "Response".Length) : baseName;
@@ -237,7 +241,7 @@ namespace Ocpp16.Messages.Generator
                     var maxLength = ReadCount(node, "maxLength", path, -1);
                     return new ValueModel(ValueKind.String, null, null, maxLength, 0, false, null);
                 case "integer":
-                    return new ValueModel(ValueKind.Integer, null, null, -1, 0, false, null);
+                    return new ValueModel(ValueKind.Integer, null, null, -1, 0, false, null, !_draft04);
                 case "number":
                     var multipleOf = node["multipleOf"] as string;
                     if (multipleOf != null && multipleOf != "0.1")

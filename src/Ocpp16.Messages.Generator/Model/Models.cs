@@ -14,7 +14,8 @@ namespace Ocpp16.Messages.Generator.Model
     }
 
     /// <summary>
-    /// The schema of one value at one place. <see cref="TypeName"/> names the C# enum or class for Enum/Object;
+    /// The schema of one value at one place. <see cref="IntegerMayHaveZeroFraction"/>: draft-06 counts 1.0 as an integer,
+    /// draft-04 (the 28 OCPP 1.6 actions) does not. <see cref="TypeName"/> names the C# enum or class for Enum/Object;
     /// <see cref="ShapeId"/> names the validator (reader) for Object and the allowed-value set for Enum, which can
     /// differ between places that share one C# type (StopTransaction's units lack "Hertz").
     /// </summary>
@@ -25,7 +26,8 @@ namespace Ocpp16.Messages.Generator.Model
         int MaxLength,
         int MinItems,
         bool MultipleOfTenth,
-        ValueModel? Items);
+        ValueModel? Items,
+        bool IntegerMayHaveZeroFraction = false);
 
     internal sealed record PropertyModel(string JsonName, string CsName, bool Required, ValueModel Value);
 

@@ -32,7 +32,12 @@ internal static class OcppJson
         return true;
     }
 
-    public static bool ReadInt32(ref Utf8JsonReader reader, ref OcppReadState state, string segment, out int value)
+    /// <summary>
+    /// Reads a JSON Schema integer into an <see cref="int"/>. With <paramref name="zeroFractionIsInteger"/> (draft-06)
+    /// 1.0 and 1e2 are integers; without it (draft-04) a fraction or exponent makes the value a non-integer number.
+    /// Integers outside the 32-bit range are a PropertyConstraintViolation (an implementation bound).
+    /// </summary>
+    public static bool ReadInt32(ref Utf8JsonReader reader, ref OcppReadState state, string segment, bool zeroFractionIsInteger, out int value)
     {
         if (reader.TokenType != JsonTokenType.Number)
         {
@@ -46,6 +51,11 @@ internal static class OcppJson
         }
 
         // A number that is not an Int32: either it has a fraction/exponent (not an integer) or it is out of range.
+        if (!zeroFractionIsInteger && !reader.HasValueSequence && reader.ValueSpan.IndexOfAny(".eE"u8) >= 0)
+        {
+            return state.Fatal(OcppErrorCode.TypeConstraintViolation, segment, "expected a JSON integer (no fraction or exponent in draft-04)");
+        }
+
         if (reader.TryGetDecimal(out var d) && decimal.Truncate(d) == d)
         {
             if (d is >= int.MinValue and <= int.MaxValue)
