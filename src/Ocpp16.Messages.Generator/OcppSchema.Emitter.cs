@@ -514,25 +514,73 @@ namespace Ocpp16.Messages.Generator
             w.Line("break;");
             w.Line("}");
             w.Line();
-            for (var i = 0; i < shape.Properties.Count; i++)
+            if (shape.Properties.Count == 0)
             {
-                var p = shape.Properties[i];
-                var idx = i.ToString(CultureInfo.InvariantCulture);
-                w.Line((i == 0 ? "if" : "else if") + " (reader.ValueTextEquals(\"" + p.JsonName + "\"u8))");
+                w.Line("if (!OcppJson.UnknownProperty(ref reader, ref state))");
                 w.Line("{");
-                w.Line("reader.Read();");
-                w.Line("mark = state.ViolationCount;");
-                EmitReadValue(ctx, w, p.Value, "p" + idx, 0);
-                w.Line("if (state.ViolationCount != mark) state.PrependPath(mark, \"." + p.JsonName + "\");");
-                w.Line("if (!ok) return false;");
-                w.Line("has" + idx + " = true;");
+                w.Line("return false;");
+                w.Line("}");
+            }
+            else
+            {
+                // Property name → index: by length, then bytes (unescaped names, the usual case); escaped names fall back
+                // to ValueTextEquals, which unescapes.
+                w.Line("int property = -1;");
+                w.Line("if (!reader.ValueIsEscaped && !reader.HasValueSequence)");
+                w.Line("{");
+                w.Line("var name = reader.ValueSpan;");
+                w.Line("switch (name.Length)");
+                w.Line("{");
+                foreach (var group in shape.Properties.Select((p, i) => (p, i)).GroupBy(x => Encoding.UTF8.GetByteCount(x.p.JsonName)).OrderBy(g => g.Key))
+                {
+                    w.Line("case " + group.Key.ToString(CultureInfo.InvariantCulture) + ":");
+                    foreach (var (p, i) in group)
+                    {
+                        w.Line("if (global::System.MemoryExtensions.SequenceEqual(name, \"" + p.JsonName + "\"u8)) { property = " + i.ToString(CultureInfo.InvariantCulture) + "; break; }");
+                    }
+
+                    w.Line("break;");
+                }
+
+                w.Line("}");
+                w.Line("}");
+                w.Line("else");
+                w.Line("{");
+                for (var i = 0; i < shape.Properties.Count; i++)
+                {
+                    w.Line((i == 0 ? "if" : "else if") + " (reader.ValueTextEquals(\"" + shape.Properties[i].JsonName + "\"u8)) property = " + i.ToString(CultureInfo.InvariantCulture) + ";");
+                }
+
+                w.Line("}");
+                w.Line();
+                w.Line("switch (property)");
+                w.Line("{");
+                for (var i = 0; i < shape.Properties.Count; i++)
+                {
+                    var p = shape.Properties[i];
+                    var idx = i.ToString(CultureInfo.InvariantCulture);
+                    w.Line("case " + idx + ":");
+                    w.Line("{");
+                    w.Line("reader.Read();");
+                    w.Line("mark = state.ViolationCount;");
+                    EmitReadValue(ctx, w, p.Value, "p" + idx, 0);
+                    w.Line("if (state.ViolationCount != mark) state.PrependPath(mark, \"." + p.JsonName + "\");");
+                    w.Line("if (!ok) return false;");
+                    w.Line("has" + idx + " = true;");
+                    w.Line("break;");
+                    w.Line("}");
+                }
+
+                w.Line("default:");
+                w.Line("if (!OcppJson.UnknownProperty(ref reader, ref state))");
+                w.Line("{");
+                w.Line("return false;");
+                w.Line("}");
+                w.Line();
+                w.Line("break;");
                 w.Line("}");
             }
 
-            w.Line(shape.Properties.Count == 0 ? "if (!OcppJson.UnknownProperty(ref reader, ref state))" : "else if (!OcppJson.UnknownProperty(ref reader, ref state))");
-            w.Line("{");
-            w.Line("return false;");
-            w.Line("}");
             w.Line("}");
             w.Line();
             for (var i = 0; i < shape.Properties.Count; i++)
