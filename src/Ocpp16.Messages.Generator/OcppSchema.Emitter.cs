@@ -653,7 +653,7 @@ namespace Ocpp16.Messages.Generator
                     w.Line("ok = OcppJson.ExpectArray(ref reader, ref state, \"\");");
                     w.Line("if (ok)");
                     w.Line("{");
-                    w.Line("var list" + d + " = new global::System.Collections.Generic.List<" + itemType + ">();");
+                    w.Line("var list" + d + " = new OcppArrayBuilder<" + itemType + ">();");
                     w.Line("while (true)");
                     w.Line("{");
                     w.Line("if (!reader.Read()) { ok = state.Fatal(global::Ocpp16.Messages.OcppErrorCode.FormationViolation, \"\", \"truncated JSON\"); break; }");
@@ -670,7 +670,7 @@ namespace Ocpp16.Messages.Generator
                         w.Line("if (ok && list" + d + ".Count < " + v.MinItems.ToString(CultureInfo.InvariantCulture) + " && state.CheckConstraints) ok = OcppJson.TooFewItems(ref state, \"\", " + v.MinItems.ToString(CultureInfo.InvariantCulture) + ");");
                     }
 
-                    w.Line(target + " = list" + d + ";");
+                    w.Line(target + " = list" + d + ".ToArrayAndReturn();");
                     w.Line("}");
                     break;
                 }
