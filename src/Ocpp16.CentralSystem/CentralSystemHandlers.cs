@@ -117,7 +117,11 @@ public interface ICentralSystemSecurityHandler
     ValueTask<SignedFirmwareStatusNotificationResponse> OnSignedFirmwareStatusNotificationAsync(ConnectedChargePoint chargePoint, SignedFirmwareStatusNotificationRequest request, CancellationToken cancellationToken);
 }
 
-/// <summary>Decides whether a charge point may connect (OCPP 1.6 Security Whitepaper, security profile 1: HTTP Basic auth).</summary>
+/// <summary>
+/// Decides whether a charge point may connect (OCPP 1.6 Security Whitepaper ed. 3, §2: security profile 1 HTTP Basic
+/// auth, profile 2 TLS + Basic auth, profile 3 TLS client certificate). A ready-made one that implements all three is
+/// <see cref="Security.ChargePointCredentialAuthenticator"/> (<c>AddCredentialStore</c>).
+/// </summary>
 public interface IChargePointAuthenticator
 {
     /// <summary>Checks a connecting charge point before the WebSocket upgrade.</summary>
@@ -133,6 +137,35 @@ public interface IChargePointAuthenticator
 /// <param name="HttpContext">The upgrade request (remote address, client certificate, headers).</param>
 public sealed record ChargePointAuthenticationContext(string ChargePointId, string? Password, Microsoft.AspNetCore.Http.HttpContext HttpContext)
 {
+    /// <summary>Whether the request came over TLS (<c>wss://</c>); security profiles 2 and 3 require it.</summary>
+    public bool IsTls => HttpContext.Request.IsHttps;
+
+    /// <summary>
+    /// The negotiated TLS version, or <see cref="System.Security.Authentication.SslProtocols.None"/> without TLS (or when
+    /// the server does not report it). Security profiles 2 and 3 require TLS 1.2 or newer.
+    /// </summary>
+    public System.Security.Authentication.SslProtocols TlsProtocol
+        => IsTls ? HttpContext.Features.Get<Microsoft.AspNetCore.Connections.Features.ITlsHandshakeFeature>()?.Protocol ?? System.Security.Authentication.SslProtocols.None : System.Security.Authentication.SslProtocols.None;
+
+    /// <summary>The remote IP address of the connection, when known.</summary>
+    public System.Net.IPAddress? RemoteAddress => HttpContext.Connection.RemoteIpAddress;
+
+    /// <summary>
+    /// The TLS client certificate presented during the handshake (security profile 3), or <see langword="null"/>. With
+    /// Kestrel's <c>ClientCertificateMode.DelayCertificate</c> it is only available after
+    /// <see cref="GetClientCertificateAsync"/>.
+    /// </summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? ClientCertificate => HttpContext.Connection.ClientCertificate;
+
+    /// <summary>
+    /// Gets the TLS client certificate, asking the client for one (TLS renegotiation) when Kestrel is configured with
+    /// <c>ClientCertificateMode.DelayCertificate</c> and none was sent yet.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the renegotiation.</param>
+    /// <returns>The certificate, or <see langword="null"/> when the client has none or the connection is not TLS.</returns>
+    public Task<System.Security.Cryptography.X509Certificates.X509Certificate2?> GetClientCertificateAsync(CancellationToken cancellationToken = default)
+        => IsTls ? HttpContext.Connection.GetClientCertificateAsync(cancellationToken) : Task.FromResult<System.Security.Cryptography.X509Certificates.X509Certificate2?>(null);
+
     /// <summary>Returns the identity only: the password is never printed.</summary>
     /// <returns>A description without secrets.</returns>
     public override string ToString() => $"ChargePointAuthenticationContext {{ ChargePointId = {ChargePointId} }}";

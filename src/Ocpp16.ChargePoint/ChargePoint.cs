@@ -352,7 +352,7 @@ public sealed partial class ChargePoint : IAsyncDisposable
                     transport = await OcppWebSocketClient.ConnectAsync(
                         _options.CentralSystemUri!,
                         _options.Identity,
-                        new OcppWebSocketClientOptions { BasicAuthPassword = _options.Password },
+                        Security.ChargePointSecurity.CreateClientOptions(_options),
                         ct).ConfigureAwait(false);
                 }
             }

@@ -3,6 +3,8 @@ namespace Ocpp16.ChargePoint;
 /// <summary>Options of a <see cref="ChargePoint"/>. Each property's documentation states its default.</summary>
 public sealed class ChargePointOptions
 {
+    private int _securityProfile;
+
     /// <summary>The charge point identity (ChargeBoxIdentity): the last path segment of the connection URL and the Basic auth user. Required.</summary>
     public string Identity { get; set; } = string.Empty;
 
@@ -12,8 +14,47 @@ public sealed class ChargePointOptions
     /// </summary>
     public Uri? CentralSystemUri { get; set; }
 
-    /// <summary>The HTTP Basic auth password (security profile 1), or <see langword="null"/> for none. Never logged. Default <see langword="null"/>.</summary>
+    /// <summary>The HTTP Basic auth password (security profiles 1 and 2; the AuthorizationKey), or <see langword="null"/> for none. Never logged. Default <see langword="null"/>.</summary>
     public string? Password { get; set; }
+
+    /// <summary>
+    /// The security profile (OCPP 1.6 Security Whitepaper ed. 3, §2 "Security Profiles"), checked at construction:
+    /// <list type="bullet">
+    /// <item>0 (default): none enforced; the connection is what the other options say (ws or wss per
+    /// <see cref="CentralSystemUri"/>, Basic auth when <see cref="Password"/> is set, a client certificate when
+    /// <see cref="ClientCertificate"/> is set, the Central System certificate checked against
+    /// <see cref="CentralSystemRootCertificates"/> when given, otherwise against the system's trust store).</item>
+    /// <item>1: HTTP Basic auth (<see cref="Password"/> required); ws or wss.</item>
+    /// <item>2: TLS (wss required) plus Basic auth; the Central System certificate must chain to
+    /// <see cref="CentralSystemRootCertificates"/> (required) and match the host name.</item>
+    /// <item>3: TLS (wss required) with <see cref="ClientCertificate"/> (required) and
+    /// <see cref="CentralSystemRootCertificates"/> (required); no Basic auth is sent.</item>
+    /// </list>
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not 0, 1, 2 or 3.</exception>
+    public int SecurityProfile
+    {
+        get => _securityProfile;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 0);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, 3);
+            _securityProfile = value;
+        }
+    }
+
+    /// <summary>
+    /// The installed CentralSystemRootCertificate(s) (security profiles 2 and 3): the Central System's TLS certificate
+    /// must chain to one of these; the system's trust store is then not used, and the host name is still checked.
+    /// Read when connecting. Default empty: the system's trust store (allowed with profiles 0 and 1 only).
+    /// </summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2Collection CentralSystemRootCertificates { get; } = [];
+
+    /// <summary>
+    /// The ChargePointCertificate (with its private key) presented as the TLS client certificate (security profile 3;
+    /// the Central System checks that its subject CN is this charge point). Default <see langword="null"/>: none.
+    /// </summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? ClientCertificate { get; set; }
 
     /// <summary>BootNotification.chargePointVendor, at most 20 characters. Default <c>"Ocpp16"</c>.</summary>
     public string ChargePointVendor { get; set; } = "Ocpp16";
@@ -103,5 +144,7 @@ public sealed class ChargePointOptions
         {
             throw new ArgumentException("CallTimeout and ReconnectMinDelay must be positive, ReconnectMaxDelay at least ReconnectMinDelay, ReconnectMaxDoublings and ReconnectRandomRange not negative.");
         }
+
+        Security.ChargePointSecurity.Validate(this);
     }
 }
