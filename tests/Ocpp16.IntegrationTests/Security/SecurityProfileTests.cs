@@ -228,11 +228,57 @@ public sealed class SecurityProfileTests(SecurityFixture fixture, Xunit.Abstract
         Assert.Equal(SslProtocols.Tls13, await TlsHandshakeAsync(port, SslProtocols.Tls13));
     }
 
+    [Fact]
+    public async Task Tls11Session_OnAServerThatWronglyAllowsIt_IsRefusedByTheAuthenticatorWith401()
+    {
+        // Defence in depth: even when Kestrel is misconfigured to allow TLS 1.1, profile 2 needs TLS 1.2 or newer.
+        var store = new ChargePointCredentialStore();
+        store.SetPassword("CP-OLD-TLS", SecurityFixture.P2Password, securityProfile: 2);
+#pragma warning disable SYSLIB0039 // TLS 1.1 is enabled on purpose, to be refused.
+        await using var server = await SecureCentralSystem.StartAsync(fixture.ServerCertificate, store, SslProtocols.Tls11 | SslProtocols.Tls12 | SslProtocols.Tls13);
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(IPAddress.Loopback, server.WssUri.Port);
+        await using var tls = new SslStream(tcp.GetStream());
+        var handshake = await Record.ExceptionAsync(() => AuthenticateAsync(tls, SslProtocols.Tls11));
+#pragma warning restore SYSLIB0039
+        if (handshake is not null)
+        {
+            // OpenSSL 3 (security level 1+) has TLS 1.0/1.1 disabled in the process: no TLS 1.1 session can be made
+            // here at all, so the authenticator's version check is only reachable on platforms that still offer it.
+            output.WriteLine($"TLS 1.1 is not available on this platform: {handshake.GetType().Name}: {handshake.InnerException?.Message ?? handshake.Message}");
+            Assert.IsType<AuthenticationException>(handshake, exactMatch: false);
+            return;
+        }
+
+        var status = await UpgradeStatusAsync(tls, "CP-OLD-TLS", SecurityFixture.P2Password);
+        Assert.Equal(401, status);
+    }
+
+    [Fact]
+    public async Task RawUpgradeOverTls12_IsAnsweredByTheAuthenticator()
+    {
+        // Proves the raw upgrade helper used by the TLS 1.1 test: 101 with the right password, 401 with a wrong one.
+        foreach (var (password, expected) in new[] { (SecurityFixture.P2Password, 101), ("wrong", 401) })
+        {
+            using var tcp = new TcpClient();
+            await tcp.ConnectAsync(IPAddress.Loopback, fixture.Server.WssUri.Port);
+            await using var tls = new SslStream(tcp.GetStream());
+            await AuthenticateAsync(tls, SslProtocols.Tls12);
+            Assert.Equal(expected, await UpgradeStatusAsync(tls, SecurityFixture.P2PinnedId, password));
+        }
+    }
+
     private async Task<SslProtocols> TlsHandshakeAsync(int port, SslProtocols protocols)
     {
         using var tcp = new TcpClient();
         await tcp.ConnectAsync(IPAddress.Loopback, port);
         await using var tls = new SslStream(tcp.GetStream());
+        await AuthenticateAsync(tls, protocols);
+        return tls.SslProtocol;
+    }
+
+    private async Task AuthenticateAsync(SslStream tls, SslProtocols protocols)
+    {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await tls.AuthenticateAsClientAsync(
             new SslClientAuthenticationOptions
@@ -242,6 +288,19 @@ public sealed class SecurityProfileTests(SecurityFixture fixture, Xunit.Abstract
                 RemoteCertificateValidationCallback = OcppCertificateValidation.CreateServerCertificateValidator(fixture.CsmsRoots),
             },
             timeout.Token);
-        return tls.SslProtocol;
+    }
+
+    /// <summary>Sends an OCPP-J WebSocket upgrade request over an established TLS stream and returns the HTTP status.</summary>
+    private static async Task<int> UpgradeStatusAsync(Stream stream, string id, string password)
+    {
+        var credentials = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(id + ":" + password));
+        var request = $"GET /ocpp/{id} HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+            $"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: ocpp1.6\r\n" +
+            $"Authorization: Basic {credentials}\r\n\r\n";
+        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(request));
+        var buffer = new byte[256];
+        var read = await stream.ReadAsync(buffer).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        var statusLine = System.Text.Encoding.ASCII.GetString(buffer, 0, read).Split("\r\n")[0];
+        return int.Parse(statusLine.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
     }
 }
