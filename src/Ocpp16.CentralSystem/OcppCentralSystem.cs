@@ -11,6 +11,7 @@ using Microsoft.Extensions.Options;
 using Ocpp16.Internal;
 using Ocpp16.Messages;
 using Ocpp16.Transport;
+using Ocpp16.Transport.Diagnostics;
 
 namespace Ocpp16.CentralSystem;
 
@@ -121,6 +122,7 @@ public sealed class OcppCentralSystem
                 previous = old;
                 return chargePoint;
             });
+            OcppMetrics.ChargePointConnected();
             if (previous is not null)
             {
                 CentralSystemLog.Replaced(_logger, id!);
@@ -142,6 +144,7 @@ public sealed class OcppCentralSystem
             finally
             {
                 _chargePoints.TryRemove(new KeyValuePair<string, ConnectedChargePoint>(id!, chargePoint));
+                OcppMetrics.ChargePointDisconnected();
             }
 
             CentralSystemLog.Disconnected(_logger, id!, closeInfo.CloseStatus?.ToString() ?? "connection lost");
@@ -181,6 +184,7 @@ public sealed class OcppCentralSystem
 
     private void ReportViolation(ConnectedChargePoint chargePoint, OcppPayloadViolation violation)
     {
+        OcppMetrics.RecordValidationFailure(violation);
         CentralSystemLog.PayloadViolation(_logger, chargePoint.Id, violation.Action, violation.Direction, violation.IsRequest ? "request" : "response", violation.Accepted ? "accepted" : "rejected", string.Join("; ", violation.Violations));
         PayloadViolation?.Invoke(this, new ChargePointPayloadViolationEventArgs(chargePoint, violation));
     }

@@ -9,8 +9,17 @@ namespace Ocpp16.ChargePoint;
 /// </summary>
 internal static partial class ChargePointLog
 {
+    /// <summary>Logs 3000 with any user information (<c>user:password@</c>) removed from <paramref name="uri"/>.</summary>
+    public static void Connecting(ILogger logger, string identity, Uri uri)
+    {
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            ConnectingTo(logger, identity, uri.IsAbsoluteUri && uri.UserInfo.Length != 0 ? new UriBuilder(uri) { UserName = string.Empty, Password = string.Empty }.Uri.ToString() : uri.ToString());
+        }
+    }
+
     [LoggerMessage(3000, LogLevel.Information, "Charge point {Identity} connecting to {Uri}")]
-    public static partial void Connecting(ILogger logger, string identity, Uri uri);
+    private static partial void ConnectingTo(ILogger logger, string identity, string uri);
 
     [LoggerMessage(3001, LogLevel.Information, "Charge point {Identity} connected")]
     public static partial void Connected(ILogger logger, string identity);

@@ -5,6 +5,7 @@ using Ocpp16.ChargePoint.Hardware;
 using Ocpp16.Internal;
 using Ocpp16.Messages;
 using Ocpp16.Transport;
+using Ocpp16.Transport.Diagnostics;
 
 namespace Ocpp16.ChargePoint;
 
@@ -338,6 +339,7 @@ public sealed partial class ChargePoint : IAsyncDisposable
         while (!ct.IsCancellationRequested)
         {
             SetConnectionState(first ? ChargePointConnectionState.Connecting : ChargePointConnectionState.Reconnecting);
+            OcppMetrics.RecordReconnect(isFirstAttempt: first);
             first = false;
             IOcppTransport transport;
             try
@@ -533,6 +535,7 @@ public sealed partial class ChargePoint : IAsyncDisposable
 
     internal void ReportViolation(OcppPayloadViolation violation)
     {
+        OcppMetrics.RecordValidationFailure(violation);
         ChargePointLog.PayloadViolation(_logger, violation.Action, violation.Direction, violation.IsRequest ? "request" : "response", violation.Accepted ? "accepted" : "rejected", string.Join("; ", violation.Violations));
         PayloadViolation?.Invoke(this, violation);
     }

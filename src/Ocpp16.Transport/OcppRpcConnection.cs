@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Ocpp16.Messages;
+using Ocpp16.Transport.Diagnostics;
 using Ocpp16.Transport.Framing;
 using Ocpp16.Transport.Internal;
 
@@ -144,7 +146,34 @@ public sealed class OcppRpcConnection : IAsyncDisposable
     /// <exception cref="ArgumentNullException"><paramref name="payload"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is not positive (nor infinite).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public async ValueTask<OcppCallResult> CallAsync(string action, IOcppJsonWritable payload, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    public ValueTask<OcppCallResult> CallAsync(string action, IOcppJsonWritable payload, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+        => OcppMetrics.Source.HasListeners()
+            ? CallTracedAsync(action, payload, timeout, cancellationToken)
+            : CallCoreAsync(action, payload, timeout, null, cancellationToken);
+
+    /// <summary><see cref="CallAsync"/> inside an "OCPP {Action}" client span.</summary>
+    private async ValueTask<OcppCallResult> CallTracedAsync(string action, IOcppJsonWritable payload, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(action);
+        using var activity = OcppMetrics.StartOutboundCall(action, Identity);
+        try
+        {
+            var result = await CallCoreAsync(action, payload, timeout, activity, cancellationToken).ConfigureAwait(false);
+            if (activity is not null)
+            {
+                OcppMetrics.SetOutcome(activity, result);
+            }
+
+            return result;
+        }
+        catch (Exception ex) when (activity is not null)
+        {
+            OcppMetrics.SetFailure(activity, ex);
+            throw;
+        }
+    }
+
+    private async ValueTask<OcppCallResult> CallCoreAsync(string action, IOcppJsonWritable payload, TimeSpan? timeout, Activity? activity, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(action);
         ArgumentNullException.ThrowIfNull(payload);
@@ -156,9 +185,10 @@ public sealed class OcppRpcConnection : IAsyncDisposable
         var effectiveTimeout = timeout ?? _defaultTimeout;
         cancellationToken.ThrowIfCancellationRequested();
         var uniqueId = Guid.NewGuid().ToString("N");
+        activity?.SetTag(OcppMetrics.UniqueIdTag, uniqueId);
         if (IsDisconnected)
         {
-            return OcppCallResult.FromDisconnect(uniqueId, action, effectiveTimeout);
+            return NotSent(uniqueId, action, effectiveTimeout);
         }
 
         if (!_callGate.Wait(0))
@@ -170,7 +200,7 @@ public sealed class OcppRpcConnection : IAsyncDisposable
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                return OcppCallResult.FromDisconnect(uniqueId, action, effectiveTimeout);
+                return NotSent(uniqueId, action, effectiveTimeout);
             }
         }
 
@@ -189,7 +219,7 @@ public sealed class OcppRpcConnection : IAsyncDisposable
                 throw;
             }
 
-            pending = new PendingCall(this, uniqueId, action, effectiveTimeout);
+            pending = new PendingCall(this, uniqueId, action, effectiveTimeout, _timeProvider.GetTimestamp());
             bool registered;
             lock (_sync)
             {
@@ -203,7 +233,7 @@ public sealed class OcppRpcConnection : IAsyncDisposable
             if (!registered)
             {
                 _callGate.Release();
-                return OcppCallResult.FromDisconnect(uniqueId, action, effectiveTimeout);
+                return NotSent(uniqueId, action, effectiveTimeout);
             }
 
             if (effectiveTimeout != Timeout.InfiniteTimeSpan)
@@ -232,6 +262,13 @@ public sealed class OcppRpcConnection : IAsyncDisposable
         }
 
         return await pending.Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The result of a CALL that never went on the wire because the connection had ended.</summary>
+    private static OcppCallResult NotSent(string uniqueId, string action, TimeSpan timeout)
+    {
+        OcppMetrics.RecordOutboundCall(action, OcppCallStatus.Disconnected, elapsed: null);
+        return OcppCallResult.FromDisconnect(uniqueId, action, timeout);
     }
 
     /// <summary>
@@ -392,7 +429,7 @@ public sealed class OcppRpcConnection : IAsyncDisposable
     {
         if (_logger.IsEnabled(LogLevel.Trace))
         {
-            Log.FrameReceived(_logger, Identity, Encoding.UTF8.GetString(frame.Span));
+            Log.FrameReceived(_logger, Identity, FrameRedaction.ToLogText(frame.Span));
         }
 
         var parsed = OcppFrameParser.Parse(frame.Span);
@@ -423,6 +460,7 @@ public sealed class OcppRpcConnection : IAsyncDisposable
 
             case OcppFrameKind.UnknownType:
                 Interlocked.Increment(ref _badMessageCount);
+                OcppMetrics.RecordBadMessage();
                 Log.UnknownMessageType(_logger, Identity, parsed.MessageTypeId);
                 RaiseBadMessage(new OcppBadMessage(ReasonUnknownType, frame.Length, null, null));
                 return true;
@@ -435,6 +473,7 @@ public sealed class OcppRpcConnection : IAsyncDisposable
     private async ValueTask<bool> OnBadFrameAsync(string reason, int frameLength, string? replyId, OcppErrorCode replyCode)
     {
         Interlocked.Increment(ref _badMessageCount);
+        OcppMetrics.RecordBadMessage();
         var consecutive = ++_consecutiveBad;
         Log.BadFrame(_logger, Identity, frameLength, reason, replyId is null ? null : replyCode.ToWireString(), replyId);
         RaiseBadMessage(new OcppBadMessage(reason, frameLength, replyId, replyId is null ? null : replyCode));
@@ -517,6 +556,7 @@ public sealed class OcppRpcConnection : IAsyncDisposable
     private void DropUnmatched(OcppFrameKind kind, string uniqueId)
     {
         Interlocked.Increment(ref _lateResponseCount);
+        OcppMetrics.RecordLateResponse();
         bool expired;
         lock (_sync)
         {
@@ -528,6 +568,8 @@ public sealed class OcppRpcConnection : IAsyncDisposable
 
     private async ValueTask DispatchCallAsync(string uniqueId, string action, ReadOnlyMemory<byte> payload)
     {
+        // The span is current while the handler runs, so CALLs the handler makes are its children.
+        var activity = OcppMetrics.StartInboundCall(action, uniqueId, Identity);
         ValueTask<OcppResponse> pending;
         try
         {
@@ -537,9 +579,10 @@ public sealed class OcppRpcConnection : IAsyncDisposable
         {
             if (TryResponseFromException(ex, uniqueId, action, out var failure))
             {
-                await SendResponseAsync(uniqueId, action, failure).ConfigureAwait(false);
+                await SendResponseAsync(uniqueId, action, failure, activity).ConfigureAwait(false);
             }
 
+            activity?.Dispose();
             return;
         }
 
@@ -554,11 +597,13 @@ public sealed class OcppRpcConnection : IAsyncDisposable
             {
                 if (!TryResponseFromException(ex, uniqueId, action, out response))
                 {
+                    activity?.Dispose();
                     return;
                 }
             }
 
-            await SendResponseAsync(uniqueId, action, response).ConfigureAwait(false);
+            await SendResponseAsync(uniqueId, action, response, activity).ConfigureAwait(false);
+            activity?.Dispose();
             return;
         }
 
@@ -568,11 +613,12 @@ public sealed class OcppRpcConnection : IAsyncDisposable
             _incomingInProgress.Add(uniqueId);
         }
 
-        _ = CompleteCallAsync(uniqueId, action, pending);
+        _ = CompleteCallAsync(uniqueId, action, pending, activity);
     }
 
-    private async Task CompleteCallAsync(string uniqueId, string action, ValueTask<OcppResponse> pending)
+    private async Task CompleteCallAsync(string uniqueId, string action, ValueTask<OcppResponse> pending, Activity? activity)
     {
+        using var span = activity;
         var response = default(OcppResponse);
         var send = true;
         try
@@ -593,7 +639,7 @@ public sealed class OcppRpcConnection : IAsyncDisposable
 
         if (send)
         {
-            await SendResponseAsync(uniqueId, action, response).ConfigureAwait(false);
+            await SendResponseAsync(uniqueId, action, response, activity).ConfigureAwait(false);
         }
     }
 
@@ -618,16 +664,18 @@ public sealed class OcppRpcConnection : IAsyncDisposable
         }
     }
 
-    private async ValueTask SendResponseAsync(string uniqueId, string action, OcppResponse response)
+    private async ValueTask SendResponseAsync(string uniqueId, string action, OcppResponse response, Activity? activity)
     {
         var buffer = OcppFrameBuffer.Rent();
         try
         {
+            string? errorCode = null;
             try
             {
                 if (response.IsError)
                 {
-                    OcppFrameWriter.WriteCallError(buffer.Writer, uniqueId, response.ErrorCode.ToWireString(), response.ErrorDescription, response.ErrorDetails);
+                    errorCode = response.ErrorCode.ToWireString();
+                    OcppFrameWriter.WriteCallError(buffer.Writer, uniqueId, errorCode, response.ErrorDescription, response.ErrorDetails);
                 }
                 else if (response.Payload is not null)
                 {
@@ -635,7 +683,8 @@ public sealed class OcppRpcConnection : IAsyncDisposable
                 }
                 else
                 {
-                    OcppFrameWriter.WriteCallError(buffer.Writer, uniqueId, OcppErrorCode.InternalError.ToWireString(), GenericInternalError, null);
+                    errorCode = OcppErrorCode.InternalError.ToWireString();
+                    OcppFrameWriter.WriteCallError(buffer.Writer, uniqueId, errorCode, GenericInternalError, null);
                 }
             }
             catch (Exception ex)
@@ -643,7 +692,14 @@ public sealed class OcppRpcConnection : IAsyncDisposable
                 // Our own response could not be written: InternalError, never a code that blames the peer.
                 Log.ResponseWriteFailed(_logger, Identity, action, uniqueId, ex);
                 buffer.Reset();
-                OcppFrameWriter.WriteCallError(buffer.Writer, uniqueId, OcppErrorCode.InternalError.ToWireString(), GenericInternalError, null);
+                errorCode = OcppErrorCode.InternalError.ToWireString();
+                OcppFrameWriter.WriteCallError(buffer.Writer, uniqueId, errorCode, GenericInternalError, null);
+            }
+
+            OcppMetrics.RecordInboundCall(action, errorCode is not null);
+            if (activity is not null)
+            {
+                OcppMetrics.SetOutcome(activity, errorCode);
             }
 
             await SendFrameAsync(buffer.WrittenMemory).ConfigureAwait(false);
@@ -680,7 +736,7 @@ public sealed class OcppRpcConnection : IAsyncDisposable
     {
         if (_logger.IsEnabled(LogLevel.Trace))
         {
-            Log.FrameSent(_logger, Identity, Encoding.UTF8.GetString(frame.Span));
+            Log.FrameSent(_logger, Identity, FrameRedaction.ToLogText(frame.Span));
         }
 
         return _transport.SendAsync(frame, _lifetime.Token);
@@ -705,6 +761,7 @@ public sealed class OcppRpcConnection : IAsyncDisposable
 
         pending.Timer?.Dispose();
         _callGate.Release();
+        OcppMetrics.RecordOutboundCall(pending.Action, result.Status, _timeProvider.GetElapsedTime(pending.StartTimestamp));
         pending.Completion.TrySetResult(result);
         return true;
     }
@@ -713,6 +770,7 @@ public sealed class OcppRpcConnection : IAsyncDisposable
     {
         if (TryCompleteInFlight(pending, OcppCallResult.FromTimeout(pending.UniqueId, pending.Action, pending.Timeout)))
         {
+            OcppMetrics.RecordTimeout(pending.Action);
             Log.CallTimedOut(_logger, Identity, pending.Action, pending.UniqueId, pending.Timeout);
         }
     }
@@ -749,13 +807,17 @@ public sealed class OcppRpcConnection : IAsyncDisposable
     {
         private readonly OcppRpcConnection _owner;
 
-        public PendingCall(OcppRpcConnection owner, string uniqueId, string action, TimeSpan timeout)
+        public PendingCall(OcppRpcConnection owner, string uniqueId, string action, TimeSpan timeout, long startTimestamp)
         {
             _owner = owner;
             UniqueId = uniqueId;
             Action = action;
             Timeout = timeout;
+            StartTimestamp = startTimestamp;
         }
+
+        /// <summary>When the CALL was registered, just before its frame is sent (<see cref="TimeProvider.GetTimestamp"/>).</summary>
+        public long StartTimestamp { get; }
 
         public string UniqueId { get; }
 
