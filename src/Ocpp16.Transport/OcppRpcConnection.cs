@@ -34,6 +34,8 @@ namespace Ocpp16.Transport;
 /// </remarks>
 public sealed class OcppRpcConnection : IAsyncDisposable
 {
+    private readonly OcppRpcOptions _options;
+
     private const int ReceiveInitialCapacity = 4096;
     private const int ReceiveMaxRetained = 64 * 1024;
     private const int ExpiredIdCapacity = 16;
@@ -79,6 +81,7 @@ public sealed class OcppRpcConnection : IAsyncDisposable
         options ??= new OcppRpcOptions();
         _transport = transport;
         _handler = handler;
+        _options = options;
         _defaultTimeout = options.DefaultCallTimeout;
         _maxConsecutiveBad = options.MaxConsecutiveBadMessages;
         _detailedErrors = options.DetailedErrors;
@@ -182,7 +185,7 @@ public sealed class OcppRpcConnection : IAsyncDisposable
             OcppRpcOptions.ValidateTimeout(timeout.Value, nameof(timeout));
         }
 
-        var effectiveTimeout = timeout ?? _defaultTimeout;
+        var effectiveTimeout = timeout ?? (_options.ActionTimeouts.Count == 0 ? _defaultTimeout : _options.TimeoutFor(action));
         cancellationToken.ThrowIfCancellationRequested();
         var uniqueId = Guid.NewGuid().ToString("N");
         activity?.SetTag(OcppMetrics.UniqueIdTag, uniqueId);

@@ -145,6 +145,32 @@ public sealed class RpcConnectionTests
     }
 
     [Fact]
+    public async Task CallAsync_ActionTimeout_OverridesTheDefaultForThatActionOnly()
+    {
+        var time = new ManualTimeProvider();
+        var options = new OcppRpcOptions { DefaultCallTimeout = TimeSpan.FromSeconds(5) };
+        options.ActionTimeouts["Slow"] = TimeSpan.FromSeconds(60);
+        await using var h = new Harness(options: options, timeProvider: time);
+
+        var slow = h.Connection.CallAsync("Slow", new RawJson("{}")).AsTask();
+        var slowFrame = await h.ReceiveAsync();
+        time.Advance(TimeSpan.FromSeconds(59));
+        Assert.False(slow.IsCompleted);
+        time.Advance(TimeSpan.FromSeconds(1));
+        var slowResult = await slow.WaitAsync(Timeouts.Await);
+        Assert.Equal(OcppCallStatus.Timeout, slowResult.Status);
+        Assert.Equal(TimeSpan.FromSeconds(60), slowResult.Timeout);
+
+        var fast = h.Connection.CallAsync("Fast", new RawJson("{}")).AsTask();
+        await h.ReceiveAsync();
+        time.Advance(TimeSpan.FromSeconds(5));
+        var fastResult = await fast.WaitAsync(Timeouts.Await);
+        Assert.Equal(OcppCallStatus.Timeout, fastResult.Status);
+        Assert.Equal(TimeSpan.FromSeconds(5), fastResult.Timeout);
+        Assert.NotNull(slowFrame);
+    }
+
+    [Fact]
     public async Task CallAsync_DefaultTimeout_ComesFromOptions()
     {
         var time = new ManualTimeProvider();
