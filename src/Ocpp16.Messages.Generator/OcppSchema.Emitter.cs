@@ -129,15 +129,17 @@ namespace Ocpp16.Messages.Generator
             foreach (var e in model.Enums)
             {
                 var t = Ns + e.TypeName;
-                w.Line("internal static global::System.ReadOnlySpan<byte> Utf8_" + e.TypeName + "(" + t + " value) => value switch");
-                w.Line("{");
+                w.Line("private static readonly global::System.Text.Json.JsonEncodedText[] Encoded_" + e.TypeName + " =");
+                w.Line("[");
                 foreach (var v in e.Values)
                 {
-                    w.Line(t + "." + EnumMember(v) + " => \"" + v + "\"u8,");
+                    w.Line("global::System.Text.Json.JsonEncodedText.Encode(\"" + v + "\"u8),");
                 }
 
-                w.Line("_ => throw new global::System.ArgumentOutOfRangeException(nameof(value)),");
-                w.Line("};");
+                w.Line("];");
+                w.Line();
+                w.Line("internal static global::System.Text.Json.JsonEncodedText Text_" + e.TypeName + "(" + t + " value)");
+                w.Line("    => IsDefined_" + e.TypeName + "(value) ? Encoded_" + e.TypeName + "[(int)value] : throw new global::System.ArgumentOutOfRangeException(nameof(value));");
                 w.Line();
                 w.Line("internal static bool IsDefined_" + e.TypeName + "(" + t + " value) => (uint)value < " + e.Values.Count.ToString(CultureInfo.InvariantCulture) + "u;");
                 w.Line();
@@ -467,6 +469,13 @@ namespace Ocpp16.Messages.Generator
                 EmitValidator(ctx, w, shape);
             }
 
+            // Property names, escaped once (the writer copies them without checking).
+            foreach (var jsonName in ctx.Model.Types.SelectMany(t => t.Properties).Select(p => p.JsonName).Distinct(StringComparer.Ordinal).OrderBy(n => n, StringComparer.Ordinal))
+            {
+                w.Line("private static readonly global::System.Text.Json.JsonEncodedText Name_" + jsonName + " = global::System.Text.Json.JsonEncodedText.Encode(\"" + jsonName + "\"u8);");
+            }
+
+            w.Line();
             foreach (var type in ctx.Model.Types)
             {
                 EmitWriter(w, type);
@@ -788,7 +797,7 @@ namespace Ocpp16.Messages.Generator
             {
                 var local = "v" + i.ToString(CultureInfo.InvariantCulture);
                 i++;
-                var name = "\"" + p.JsonName + "\"u8";
+                var name = "Name_" + p.JsonName;
                 if (p.Required)
                 {
                     w.Line("{");
@@ -829,7 +838,7 @@ namespace Ocpp16.Messages.Generator
                     w.Line("OcppJson.WriteDateTime(writer, " + name + ", " + expr + ");");
                     break;
                 case ValueKind.Enum:
-                    w.Line("writer.WriteString(" + name + ", Utf8_" + v.TypeName + "(" + expr + "));");
+                    w.Line("writer.WriteString(" + name + ", Text_" + v.TypeName + "(" + expr + "));");
                     break;
                 case ValueKind.Object:
                     w.Line("writer.WritePropertyName(" + name + ");");
@@ -860,7 +869,7 @@ namespace Ocpp16.Messages.Generator
                     w.Line("OcppJson.WriteDateTimeValue(writer, " + expr + ");");
                     break;
                 case ValueKind.Enum:
-                    w.Line("writer.WriteStringValue(Utf8_" + v.TypeName + "(" + expr + "));");
+                    w.Line("writer.WriteStringValue(Text_" + v.TypeName + "(" + expr + "));");
                     break;
                 case ValueKind.Object:
                     w.Line("Write_" + v.TypeName + "(writer, " + expr + ");");

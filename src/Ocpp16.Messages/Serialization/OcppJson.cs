@@ -235,7 +235,7 @@ internal static class OcppJson
     // ---- Writing ----
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void WriteDateTime(Utf8JsonWriter writer, ReadOnlySpan<byte> name, DateTimeOffset value)
+    public static void WriteDateTime(Utf8JsonWriter writer, JsonEncodedText name, DateTimeOffset value)
     {
         Span<byte> buffer = stackalloc byte[OcppDateTime.FormattedLength];
         OcppDateTime.Format(value, buffer);
