@@ -20,6 +20,31 @@ public sealed class CentralSystemOptions
     /// <summary>Largest accepted WebSocket message, in bytes; larger ones close the connection with 1009. Default 1 MiB.</summary>
     public int MaxMessageSize { get; set; } = 1024 * 1024;
 
+    /// <summary>What to do when a charge point connects while a connection with the same identity is open. Default <see cref="DuplicateConnectionPolicy.ReplaceExisting"/>.</summary>
+    public DuplicateConnectionPolicy DuplicateConnections { get; set; } = DuplicateConnectionPolicy.ReplaceExisting;
+
+    /// <summary>
+    /// Interval of WebSocket pings the Central System sends to each charge point, or <see langword="null"/> for Kestrel's
+    /// default keep-alive. Default <see langword="null"/>.
+    /// </summary>
+    public TimeSpan? PingInterval { get; set; }
+
+    /// <summary>With <see cref="PingInterval"/>: how long to wait for the pong before the connection is aborted as dead. Default <see langword="null"/> (no deadline).</summary>
+    public TimeSpan? PingTimeout { get; set; }
+
     /// <summary>Longest accepted charge point identity, in characters. Default 48.</summary>
     public int MaxIdentityLength { get; set; } = 48;
+}
+
+/// <summary>What to do with a second connection of an identity that is already connected.</summary>
+public enum DuplicateConnectionPolicy
+{
+    /// <summary>The new connection replaces the old one, which is closed (1008). The default: a rebooted charge point reconnects before the server noticed the old connection died.</summary>
+    ReplaceExisting,
+
+    /// <summary>The new connection is refused with HTTP 409 while the old one is open.</summary>
+    RejectNew,
+
+    /// <summary>Both stay open; the registry and typed calls use the newest.</summary>
+    AllowBoth,
 }

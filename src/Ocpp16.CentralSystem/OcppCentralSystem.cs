@@ -22,7 +22,10 @@ namespace Ocpp16.CentralSystem;
 /// </summary>
 public sealed class OcppCentralSystem
 {
-    private readonly ConcurrentDictionary<string, ConnectedChargePoint> _chargePoints = new(StringComparer.Ordinal);
+    private readonly Lock _registryGate = new();
+
+    /// <summary>Live connections per identity, newest last (more than one only with <see cref="DuplicateConnectionPolicy.AllowBoth"/> or while a replaced one closes).</summary>
+    private readonly Dictionary<string, List<ConnectedChargePoint>> _chargePoints = new(StringComparer.Ordinal);
     private readonly IServiceProvider _services;
     private readonly CentralSystemOptions _options;
     private readonly ILogger _logger;
@@ -58,21 +61,37 @@ public sealed class OcppCentralSystem
     public event EventHandler<ChargePointPayloadViolationEventArgs>? PayloadViolation;
 
     /// <summary>The charge points connected now.</summary>
-    public IReadOnlyCollection<ConnectedChargePoint> ChargePoints => [.. _chargePoints.Values];
+    public IReadOnlyCollection<ConnectedChargePoint> ChargePoints
+    {
+        get
+        {
+            lock (_registryGate)
+            {
+                return [.. _chargePoints.Values.Select(list => list[^1])];
+            }
+        }
+    }
 
     /// <summary>Finds a connected charge point by identity.</summary>
     /// <param name="chargePointId">The identity (case-sensitive).</param>
     /// <param name="chargePoint">The charge point when connected.</param>
     /// <returns><see langword="true"/> when connected.</returns>
     public bool TryGetChargePoint(string chargePointId, [NotNullWhen(true)] out ConnectedChargePoint? chargePoint)
-        => _chargePoints.TryGetValue(chargePointId, out chargePoint);
+    {
+        lock (_registryGate)
+        {
+            chargePoint = _chargePoints.TryGetValue(chargePointId, out var list) ? list[^1] : null;
+            return chargePoint is not null;
+        }
+    }
 
     /// <summary>
     /// Handles one charge point's upgrade request to the end of its connection: validates the identity (route value
     /// <c>chargePointId</c>, URL-decoded), checks HTTP Basic credentials through the registered
     /// <see cref="IChargePointAuthenticator"/> (401 when refused), accepts the WebSocket with subprotocol
     /// <c>ocpp1.6</c> (400 when not offered) and serves OCPP until it closes. A second connection with the same
-    /// identity replaces the first.
+    /// identity is handled per <see cref="CentralSystemOptions.DuplicateConnections"/>: by default it replaces the
+    /// first; <see cref="DuplicateConnectionPolicy.RejectNew"/> refuses it with HTTP 409.
     /// </summary>
     /// <param name="context">The HTTP context of the upgrade request.</param>
     /// <returns>A task that completes when the connection has closed.</returns>
@@ -97,7 +116,17 @@ public sealed class OcppCentralSystem
             return;
         }
 
-        var transport = await OcppWebSocketServer.AcceptAsync(context, new OcppTransportOptions { MaxMessageSize = _options.MaxMessageSize }).ConfigureAwait(false);
+        if (_options.DuplicateConnections == DuplicateConnectionPolicy.RejectNew && TryGetChargePoint(id!, out _))
+        {
+            CentralSystemLog.Refused(_logger, id!, "already connected");
+            context.Response.StatusCode = StatusCodes.Status409Conflict;
+            return;
+        }
+
+        var transport = await OcppWebSocketServer.AcceptAsync(
+            context,
+            new OcppTransportOptions { MaxMessageSize = _options.MaxMessageSize, KeepAliveInterval = _options.PingInterval, KeepAliveTimeout = _options.PingTimeout })
+            .ConfigureAwait(false);
         if (transport is null)
         {
             CentralSystemLog.Refused(_logger, id!, "not a WebSocket request offering ocpp1.6");
@@ -116,14 +145,24 @@ public sealed class OcppCentralSystem
         {
             var chargePoint = new ConnectedChargePoint(id!, connection, _options, transport.RemoteAddress, _time.GetUtcNow(), ReportViolation);
             handler.ChargePoint = chargePoint;
-            ConnectedChargePoint? previous = null;
-            _chargePoints.AddOrUpdate(id!, chargePoint, (_, old) =>
+            List<ConnectedChargePoint> replaced = [];
+            lock (_registryGate)
             {
-                previous = old;
-                return chargePoint;
-            });
+                if (!_chargePoints.TryGetValue(id!, out var live))
+                {
+                    _chargePoints[id!] = live = [];
+                }
+
+                if (_options.DuplicateConnections == DuplicateConnectionPolicy.ReplaceExisting)
+                {
+                    replaced.AddRange(live);
+                }
+
+                live.Add(chargePoint);
+            }
+
             OcppMetrics.ChargePointConnected();
-            if (previous is not null)
+            foreach (var previous in replaced)
             {
                 CentralSystemLog.Replaced(_logger, id!);
                 _ = previous.Connection.CloseAsync(WebSocketCloseStatus.PolicyViolation, "Replaced by a new connection");
@@ -143,7 +182,14 @@ public sealed class OcppCentralSystem
             }
             finally
             {
-                _chargePoints.TryRemove(new KeyValuePair<string, ConnectedChargePoint>(id!, chargePoint));
+                lock (_registryGate)
+                {
+                    if (_chargePoints.TryGetValue(id!, out var live) && live.Remove(chargePoint) && live.Count == 0)
+                    {
+                        _chargePoints.Remove(id!);
+                    }
+                }
+
                 OcppMetrics.ChargePointDisconnected();
             }
 

@@ -354,7 +354,7 @@ public sealed partial class ChargePoint : IAsyncDisposable
                     transport = await OcppWebSocketClient.ConnectAsync(
                         _options.CentralSystemUri!,
                         _options.Identity,
-                        Security.ChargePointSecurity.CreateClientOptions(_options),
+                        Security.ChargePointSecurity.CreateClientOptions(_options, Configuration.GetInt32("WebSocketPingInterval")),
                         ct).ConfigureAwait(false);
                 }
             }

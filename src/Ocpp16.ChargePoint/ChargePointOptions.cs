@@ -91,6 +91,12 @@ public sealed class ChargePointOptions
     /// </summary>
     public Ocpp16.Messages.OcppValidationPolicy Validation { get; set; } = new();
 
+    /// <summary>
+    /// With WebSocketPingInterval &gt; 0: how long to wait for the pong answering each ping before the connection is
+    /// considered dead and re-established. Default 10 s.
+    /// </summary>
+    public TimeSpan PongTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How long to wait for the answer to a CALL. Default 30 s.</summary>
     public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -24,4 +24,17 @@ public sealed class OcppTransportOptions
             _maxMessageSize = value;
         }
     }
+
+    /// <summary>
+    /// Server side (<see cref="OcppWebSocketServer"/>): the interval of WebSocket pings sent to the peer. Default
+    /// <see langword="null"/>: the server's default keep-alive (Kestrel's unsolicited pongs). Use with
+    /// <see cref="KeepAliveTimeout"/> to detect dead charge points.
+    /// </summary>
+    public TimeSpan? KeepAliveInterval { get; set; }
+
+    /// <summary>
+    /// Server side: how long to wait for the pong answering a ping before the connection is aborted. Default
+    /// <see langword="null"/>: no deadline.
+    /// </summary>
+    public TimeSpan? KeepAliveTimeout { get; set; }
 }

@@ -36,6 +36,13 @@ public sealed class OcppWebSocketClientOptions
         }
     }
 
+    /// <summary>
+    /// How long to wait for the pong answering a keep-alive ping before the connection is considered dead and aborted
+    /// (a dead peer is detected even when nothing is being sent). Default <see cref="Timeout.InfiniteTimeSpan"/>:
+    /// keep-alive frames are unsolicited pongs and no answer is expected. Needs a positive <see cref="KeepAliveInterval"/>.
+    /// </summary>
+    public TimeSpan KeepAliveTimeout { get; set; } = Timeout.InfiniteTimeSpan;
+
     /// <summary>Validates the server certificate for <c>wss://</c>; default <see langword="null"/>: the system's validation.</summary>
     public RemoteCertificateValidationCallback? RemoteCertificateValidationCallback { get; set; }
 
@@ -81,6 +88,10 @@ public static class OcppWebSocketClient
         {
             socket.Options.AddSubProtocol(SubProtocol);
             socket.Options.KeepAliveInterval = options.KeepAliveInterval;
+            if (options.KeepAliveTimeout != Timeout.InfiniteTimeSpan && options.KeepAliveInterval > TimeSpan.Zero)
+            {
+                socket.Options.KeepAliveTimeout = options.KeepAliveTimeout;
+            }
             if (options.BasicAuthPassword is not null)
             {
                 var credentials = Convert.ToBase64String(Encoding.UTF8.GetBytes(chargePointIdentity + ":" + options.BasicAuthPassword));

@@ -44,7 +44,18 @@ public static class OcppWebSocketServer
             return null;
         }
 
-        var socket = await context.WebSockets.AcceptWebSocketAsync(selected).ConfigureAwait(false);
+        var accept = new WebSocketAcceptContext { SubProtocol = selected };
+        if (options?.KeepAliveInterval is { } interval)
+        {
+            accept.KeepAliveInterval = interval;
+        }
+
+        if (options?.KeepAliveTimeout is { } timeout)
+        {
+            accept.KeepAliveTimeout = timeout;
+        }
+
+        var socket = await context.WebSockets.AcceptWebSocketAsync(accept).ConfigureAwait(false);
         return new WebSocketOcppTransport(socket, options) { RemoteAddress = context.Connection.RemoteIpAddress?.ToString() };
     }
 }

@@ -52,13 +52,25 @@ internal static class ChargePointSecurity
     }
 
     /// <summary>The WebSocket client options for one connection attempt.</summary>
-    public static OcppWebSocketClientOptions CreateClientOptions(ChargePointOptions options)
+    public static OcppWebSocketClientOptions CreateClientOptions(ChargePointOptions options, int webSocketPingIntervalSeconds)
     {
         var client = new OcppWebSocketClientOptions
         {
             // Profile 3 authenticates with the certificate only (no Basic auth).
             BasicAuthPassword = options.SecurityProfile == 3 ? null : options.Password,
         };
+
+        // WebSocketPingInterval (OCPP 1.6 §9.1): ping every N seconds and give the pong PongTimeout to arrive, so a dead
+        // Central System is noticed even when nothing is sent; 0 = no pings.
+        if (webSocketPingIntervalSeconds > 0)
+        {
+            client.KeepAliveInterval = TimeSpan.FromSeconds(webSocketPingIntervalSeconds);
+            client.KeepAliveTimeout = options.PongTimeout;
+        }
+        else
+        {
+            client.KeepAliveInterval = TimeSpan.Zero;
+        }
 
         if (options.CentralSystemRootCertificates.Count > 0)
         {
