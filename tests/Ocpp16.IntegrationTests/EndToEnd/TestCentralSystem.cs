@@ -138,6 +138,12 @@ internal sealed class RecordingCoreHandler : ICentralSystemCoreHandler
     public ValueTask<AuthorizeResponse> OnAuthorizeAsync(ConnectedChargePoint chargePoint, AuthorizeRequest request, CancellationToken cancellationToken)
     {
         Calls.Enqueue((chargePoint.Id, request));
+        if (request.IdTag == "CALLERROR")
+        {
+            // Lets tests see a chosen CALLERROR go out to the charge point.
+            throw new Ocpp16.Transport.OcppCallErrorException(OcppErrorCode.SecurityError, "refused by the test Central System");
+        }
+
         return ValueTask.FromResult(new AuthorizeResponse { IdTagInfo = Info(request.IdTag) });
     }
 

@@ -115,6 +115,68 @@ public sealed class OcppRpcInteropTests
         Assert.DoesNotContain(cp.Lines, l => l.IsEvent("strictValidationFailure") || l.IsEvent("badMessage") || l.IsEvent("error"));
     }
 
+    [Fact]
+    public async Task ErrorAnswers_BothWays_ReachTheOtherSideWithTheirCodes()
+    {
+        await NodeInterop.EnsureInstalledAsync();
+        await using var csms = await TestCentralSystem.StartAsync();
+        await using var cp = await NodeInterop.StartChargePointAsync(csms.BaseUri.ToString(), "NODE-ERR", password: null, script: "none");
+        await cp.WaitForEventAsync("connected", timeout: Timeout);
+        var remote = await csms.WaitForChargePointAsync("NODE-ERR", Timeout);
+
+        // Our handler throws OcppCallErrorException: ocpp-rpc (strict) receives the CALLERROR with our code.
+        var error = await cp.CallAsync("Authorize", new { idTag = "CALLERROR" }, timeout: Timeout);
+        Assert.True(error.IsEvent("error"), cp.Transcript());
+        Assert.Equal("SecurityError", error.GetString("code"));
+
+        // A CALL ocpp-rpc does not know: its NotImplemented comes back to our typed result.
+        var unknown = await remote.Connection.CallAsync("Foo", new BootNotificationRequest { ChargePointVendor = "x", ChargePointModel = "y" }).AsTask().WaitAsync(Timeout);
+        Assert.Equal(OcppCallStatus.Error, unknown.Status);
+        Assert.Equal(OcppErrorCode.NotImplemented, unknown.ErrorCode);
+
+        // And the connection still works both ways.
+        var ok = await cp.CallAsync("Heartbeat", new { }, timeout: Timeout);
+        Assert.True(ok.IsEvent("result"), cp.Transcript());
+        Assert.Equal(UnlockStatus.Unlocked, (await remote.UnlockConnectorAsync(1).WaitAsync(Timeout)).Status);
+    }
+
+    [Fact]
+    public async Task Reconnect_OurChargePointReconnectsToOcppRpc_AndDeliversTheStopTransactionQueuedMeanwhile()
+    {
+        var (csms, port) = await NodeInterop.StartCsmsAsync();
+        await using (csms)
+        {
+            var options = new ChargePointOptions
+            {
+                Identity = "LIB-RECON",
+                CentralSystemUri = new Uri($"ws://127.0.0.1:{port}/ocpp"),
+                ReconnectMinDelay = TimeSpan.FromMilliseconds(500),
+                ReconnectRandomRange = TimeSpan.Zero,
+            };
+            var hw = new SimulatedChargePointHardware(1);
+            await using var cp = new ChargePointClient(options, hw);
+            await cp.StartAsync();
+            await csms.WaitForAsync(l => l.IsEvent("call", "StatusNotification") && l["params"]!["connectorId"]!.GetValue<int>() == 1, Timeout);
+            hw.Connector(1).Plug();
+            hw.RfidReader.Present("TAG-R");
+            await Wait.UntilAsync(() => cp.GetTransactionId(1) is not null, Timeout, "transaction id");
+            var transactionId = cp.GetTransactionId(1)!.Value;
+
+            // ocpp-rpc drops the connection; the driver stops while the charge point is offline.
+            await csms.SendAsync(new { cmd = "close", identity = "LIB-RECON" });
+            await Wait.UntilAsync(() => cp.ConnectionState == ChargePointConnectionState.Reconnecting, Timeout, "the charge point to notice the close");
+            hw.RfidReader.Present("TAG-R");
+
+            await csms.WaitForAsync(l => l.IsEvent("connected") && l.GetString("identity") == "LIB-RECON" && csms.Lines.Count(x => x.IsEvent("connected")) >= 2, Timeout);
+            var stop = await csms.WaitForEventAsync("call", "StopTransaction", Timeout);
+            Assert.Equal(transactionId, stop["params"]!["transactionId"]!.GetValue<int>());
+
+            // Already registered: reconnecting does not send a second BootNotification.
+            Assert.Single(csms.Lines, l => l.IsEvent("call", "BootNotification"));
+            Assert.DoesNotContain(csms.Lines, l => l.IsEvent("strictValidationFailure") || l.IsEvent("badMessage"));
+        }
+    }
+
     private static async Task AssertResultAsync(NodeProcess csms, string action, object parameters, Action<JsonNode> check)
     {
         var reply = await csms.CallAsync(action, parameters, identity: "LIB-CP-1", timeout: Timeout);
