@@ -3,11 +3,12 @@
 // OCPP 1.6-J Central System built on ocpp-rpc in strict mode (every message is validated
 // against the official OCPP 1.6 JSON schemas). Driven over stdin/stdout JSON lines; see README.md.
 //
-//   node csms.js [--port N] [--host 127.0.0.1] [--password PW]
+//   node csms.js [--port N] [--host 127.0.0.1] [--password PW] [--quiet]
 //
 // --port 0 (default) picks a free port, reported in the {"event":"listening"} line.
 // --password (or env OCPP_INTEROP_PASSWORD) makes the server require HTTP Basic auth
 // (username = identity) and reject other upgrades with 401.
+// --quiet suppresses the per-call {"event":"call"} lines (load benchmark); everything else is unchanged.
 
 const { RPCServer, createRPCError } = require('ocpp-rpc');
 const { emit, log, parseArgs, describeError, ResponseOverrides, readCommands, reportDiagnostics, now } = require('./common');
@@ -16,6 +17,7 @@ const args = parseArgs(process.argv.slice(2));
 const port = Number(args.port ?? 0);
 const host = args.host ?? '127.0.0.1';
 const requiredPassword = args.password ?? process.env.OCPP_INTEROP_PASSWORD ?? null;
+const quiet = args.quiet === 'true';
 
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
     log(`invalid --port '${args.port}'`);
@@ -74,7 +76,9 @@ server.on('client', client => {
     // ocpp-rpc with NotImplemented rather than a strict-mode ProtocolError.
     const handle = (action, makeResult) => {
         client.handle(action, async ({ params }) => {
-            emit({ event: 'call', identity, action, params });
+            if (!quiet) {
+                emit({ event: 'call', identity, action, params });
+            }
             const overridden = overrides.apply(action, createRPCError);
             if (overridden !== undefined) {
                 return overridden;

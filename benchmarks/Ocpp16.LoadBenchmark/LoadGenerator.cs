@@ -1,0 +1,417 @@
+using System.Buffers.Text;
+using System.Diagnostics;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+
+namespace Ocpp16.LoadBenchmark;
+
+/// <summary>Options of the <c>load</c> role.</summary>
+internal sealed record LoadOptions(Uri Url, int Stations, string Mode, double DurationSeconds, double WarmupSeconds, int ServerPid, Uri? GcUrl, int ConnectConcurrency);
+
+/// <summary>
+/// N simulated charge points, each a raw <see cref="ClientWebSocket"/> (subprotocol ocpp1.6) with hand-written frames and
+/// one async loop: BootNotification, StatusNotification, then MeterValues (4 sampled values) with a Heartbeat every 10th
+/// call, one call at a time. Modes: closed (next call when the answer arrives), paced (one call per second per station),
+/// idle (connect and boot, then measure the server's RSS).
+/// </summary>
+internal sealed class LoadGenerator
+{
+    private const string Timestamp = "2025-01-01T00:00:00.000Z";
+    private const int WarmStations = 20;
+    private const int WarmCallsPerStation = 50;
+
+    private static readonly byte[] s_callPrefix = "[2,\""u8.ToArray();
+    private static readonly byte[] s_boot = Encoding.UTF8.GetBytes("\",\"BootNotification\",{\"chargePointVendor\":\"Bench\",\"chargePointModel\":\"LoadGen-1\",\"chargePointSerialNumber\":\"SN-000123\",\"firmwareVersion\":\"1.0.0\"}]");
+    private static readonly byte[] s_status = Encoding.UTF8.GetBytes("\",\"StatusNotification\",{\"connectorId\":1,\"errorCode\":\"NoError\",\"status\":\"Available\",\"timestamp\":\"" + Timestamp + "\"}]");
+    private static readonly byte[] s_heartbeat = Encoding.UTF8.GetBytes("\",\"Heartbeat\",{}]");
+    private static readonly byte[] s_meterValues = Encoding.UTF8.GetBytes(
+        "\",\"MeterValues\",{\"connectorId\":1,\"transactionId\":1,\"meterValue\":[{\"timestamp\":\"" + Timestamp + "\",\"sampledValue\":["
+        + "{\"value\":\"12345.6\",\"context\":\"Sample.Periodic\",\"measurand\":\"Energy.Active.Import.Register\",\"location\":\"Outlet\",\"unit\":\"Wh\"},"
+        + "{\"value\":\"7200.0\",\"context\":\"Sample.Periodic\",\"measurand\":\"Power.Active.Import\",\"location\":\"Outlet\",\"unit\":\"W\"},"
+        + "{\"value\":\"16.0\",\"context\":\"Sample.Periodic\",\"measurand\":\"Current.Import\",\"phase\":\"L1\",\"location\":\"Outlet\",\"unit\":\"A\"},"
+        + "{\"value\":\"230.1\",\"context\":\"Sample.Periodic\",\"measurand\":\"Voltage\",\"phase\":\"L1-N\",\"location\":\"Outlet\",\"unit\":\"V\"}"
+        + "]}]}]");
+
+    private readonly LoadOptions _options;
+
+    // Latencies in microseconds of calls completed inside the measurement window; one shared preallocated array.
+    private readonly int[] _latencies = new int[8_000_000];
+    private int _latencyCount;
+    private long _windowCalls;
+    private long _failures;
+    private volatile bool _recording;
+    private volatile bool _stop;
+    private readonly TaskCompletionSource _go = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _started;
+
+    public LoadGenerator(LoadOptions options) => _options = options;
+
+    public async Task<int> RunAsync()
+    {
+        // 1. Warm-up: a few stations connect, boot and make some calls, then leave (JIT and pools of both sides warm).
+        var warm = new Station[WarmStations];
+        for (var i = 0; i < warm.Length; i++)
+        {
+            warm[i] = new Station(this, "WARM-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture) + "-" + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        await Task.WhenAll(warm.Select(s => s.WarmAsync(WarmCallsPerStation))).ConfigureAwait(false);
+        await Task.WhenAll(warm.Select(s => s.CloseAsync())).ConfigureAwait(false);
+        var warmFailures = Interlocked.Exchange(ref _failures, 0);
+        await Task.Delay(1000).ConfigureAwait(false);
+
+        long rss0 = 0;
+        if (_options.Mode == "idle")
+        {
+            await ForceServerGcAsync().ConfigureAwait(false);
+            await Task.Delay(1000).ConfigureAwait(false);
+            rss0 = ProcStats.ReadRssKiB(_options.ServerPid);
+        }
+
+        // 2. Connect and boot N stations (bounded concurrency of connection attempts), timed.
+        var stations = new Station[_options.Stations];
+        for (var i = 0; i < stations.Length; i++)
+        {
+            stations[i] = new Station(this, "CP" + i.ToString("D5", System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        using var gate = new SemaphoreSlim(_options.ConnectConcurrency);
+        var connectWatch = Stopwatch.StartNew();
+        var tasks = new Task[stations.Length];
+        for (var i = 0; i < stations.Length; i++)
+        {
+            tasks[i] = stations[i].RunAsync(gate, i);
+        }
+
+        var bootedOrFailed = Task.WhenAll(stations.Select(s => s.Booted));
+        await bootedOrFailed.ConfigureAwait(false);
+        var connectMs = connectWatch.Elapsed.TotalMilliseconds;
+        var booted = stations.Count(s => s.Booted.Result);
+        var connectFailures = Interlocked.Read(ref _failures);
+        Console.Error.WriteLine($"[load] {booted}/{stations.Length} connected and booted in {connectMs:F0} ms ({connectFailures} failures)");
+
+        var result = new Dictionary<string, double>
+        {
+            ["stations"] = _options.Stations,
+            ["booted"] = booted,
+            ["connectBootMs"] = connectMs,
+            ["connectFailures"] = connectFailures,
+            ["warmFailures"] = warmFailures,
+        };
+
+        if (_options.Mode == "idle")
+        {
+            await Task.Delay(3000).ConfigureAwait(false);
+            await ForceServerGcAsync().ConfigureAwait(false);
+            await Task.Delay(1000).ConfigureAwait(false);
+            var rss1 = ProcStats.ReadRssKiB(_options.ServerPid);
+            result["rss0KiB"] = rss0;
+            result["rss1KiB"] = rss1;
+            result["idleBytesPerConnection"] = (rss1 - rss0) * 1024.0 / Math.Max(1, booted);
+        }
+        else
+        {
+            _started = Stopwatch.GetTimestamp();
+            _go.SetResult();
+            await Task.Delay(TimeSpan.FromSeconds(_options.WarmupSeconds)).ConfigureAwait(false);
+
+            var server0 = ProcStats.ReadCpuTicks(_options.ServerPid);
+            var self0 = ProcStats.ReadCpuTicks(Environment.ProcessId);
+            Interlocked.Exchange(ref _failures, 0);
+            var t0 = Stopwatch.GetTimestamp();
+            _recording = true;
+            await Task.Delay(TimeSpan.FromSeconds(_options.DurationSeconds)).ConfigureAwait(false);
+            _recording = false;
+            var elapsed = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+            var server1 = ProcStats.ReadCpuTicks(_options.ServerPid);
+            var self1 = ProcStats.ReadCpuTicks(Environment.ProcessId);
+            var calls = Interlocked.Read(ref _windowCalls);
+            var failures = Interlocked.Read(ref _failures);
+
+            var count = Math.Min(_latencyCount, _latencies.Length);
+            var lat = _latencies.AsSpan(0, count);
+            lat.Sort();
+            result["windowSeconds"] = elapsed;
+            result["calls"] = calls;
+            result["callsPerSecond"] = calls / elapsed;
+            result["failures"] = failures;
+            result["p50Ms"] = Percentile(lat, 0.50) / 1000.0;
+            result["p99Ms"] = Percentile(lat, 0.99) / 1000.0;
+            result["maxMs"] = count == 0 ? 0 : lat[^1] / 1000.0;
+            result["serverCpuUsPerCall"] = calls == 0 ? 0 : (server1 - server0) * ProcStats.MicrosecondsPerTick / calls;
+            result["serverCpuPercent"] = (server1 - server0) * ProcStats.MicrosecondsPerTick / (elapsed * 1e6) * 100;
+            result["loadCpuPercent"] = (self1 - self0) * ProcStats.MicrosecondsPerTick / (elapsed * 1e6) * 100;
+        }
+
+        _stop = true;
+        _go.TrySetResult();
+        var all = Task.WhenAll(tasks);
+        if (await Task.WhenAny(all, Task.Delay(5000)).ConfigureAwait(false) != all)
+        {
+            Console.Error.WriteLine("[load] some stations did not stop within 5 s; aborting them");
+        }
+
+        foreach (var s in stations)
+        {
+            s.Abort();
+        }
+
+        Console.WriteLine("RESULT " + JsonSerializer.Serialize(result, LoadJsonContext.Default.DictionaryStringDouble));
+        return 0;
+    }
+
+    private static double Percentile(ReadOnlySpan<int> sorted, double p)
+        => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+
+    private async Task ForceServerGcAsync()
+    {
+        if (_options.GcUrl is null)
+        {
+            return;
+        }
+
+        try
+        {
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+            _ = await http.GetStringAsync(_options.GcUrl).ConfigureAwait(false);
+        }
+        catch (HttpRequestException ex)
+        {
+            Console.Error.WriteLine($"[load] /gc failed: {ex.Message}");
+        }
+    }
+
+    private void Record(long startTimestamp)
+    {
+        if (!_recording)
+        {
+            return;
+        }
+
+        var us = (int)Math.Min(int.MaxValue, Stopwatch.GetElapsedTime(startTimestamp).Ticks / 10);
+        Interlocked.Increment(ref _windowCalls);
+        var i = Interlocked.Increment(ref _latencyCount) - 1;
+        if (i < _latencies.Length)
+        {
+            _latencies[i] = us;
+        }
+    }
+
+    private sealed class Station
+    {
+        private readonly LoadGenerator _owner;
+        private readonly string _identity;
+        private readonly byte[] _send = new byte[2048];
+        private readonly byte[] _receive = new byte[2048];
+        private readonly TaskCompletionSource<bool> _booted = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private ClientWebSocket? _ws;
+        private long _nextId;
+
+        public Station(LoadGenerator owner, string identity)
+        {
+            _owner = owner;
+            _identity = identity;
+        }
+
+        public Task<bool> Booted => _booted.Task;
+
+        public async Task WarmAsync(int calls)
+        {
+            try
+            {
+                await ConnectAsync().ConfigureAwait(false);
+                if (!await CallAsync(s_boot).ConfigureAwait(false) || !await CallAsync(s_status).ConfigureAwait(false))
+                {
+                    return;
+                }
+
+                for (var k = 1; k <= calls; k++)
+                {
+                    _ = await CallAsync(k % 10 == 0 ? s_heartbeat : s_meterValues).ConfigureAwait(false);
+                }
+            }
+            catch (Exception ex) when (ex is WebSocketException or IOException or OperationCanceledException)
+            {
+                Interlocked.Increment(ref _owner._failures);
+            }
+        }
+
+        public async Task RunAsync(SemaphoreSlim gate, int index)
+        {
+            try
+            {
+                await gate.WaitAsync().ConfigureAwait(false);
+                bool ok;
+                try
+                {
+                    await ConnectAsync().ConfigureAwait(false);
+                    ok = await CallAsync(s_boot).ConfigureAwait(false) && await CallAsync(s_status).ConfigureAwait(false);
+                }
+                finally
+                {
+                    gate.Release();
+                }
+
+                _booted.TrySetResult(ok);
+                if (!ok)
+                {
+                    return;
+                }
+
+                await _owner._go.Task.ConfigureAwait(false);
+                if (_owner._stop)
+                {
+                    return;
+                }
+
+                if (_owner._options.Mode == "paced")
+                {
+                    await PacedAsync(index).ConfigureAwait(false);
+                }
+                else
+                {
+                    for (var k = 1; !_owner._stop; k++)
+                    {
+                        _ = await CallAsync(k % 10 == 0 ? s_heartbeat : s_meterValues).ConfigureAwait(false);
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is WebSocketException or IOException or OperationCanceledException or ObjectDisposedException)
+            {
+                if (!_owner._stop)
+                {
+                    Interlocked.Increment(ref _owner._failures);
+                }
+
+                _booted.TrySetResult(false);
+            }
+        }
+
+        private async Task PacedAsync(int index)
+        {
+            // Each station one call per second, spread evenly over the second; the schedule is absolute (no drift).
+            var tick = Stopwatch.Frequency;
+            var next = _owner._started + (long)((double)index / _owner._options.Stations * tick);
+            for (var k = 1; !_owner._stop; k++)
+            {
+                var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), next);
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait).ConfigureAwait(false);
+                }
+
+                if (_owner._stop)
+                {
+                    return;
+                }
+
+                _ = await CallAsync(k % 10 == 0 ? s_heartbeat : s_meterValues).ConfigureAwait(false);
+                next += tick;
+                var now = Stopwatch.GetTimestamp();
+                if (next < now)
+                {
+                    next = now; // late: no burst to catch up
+                }
+            }
+        }
+
+        private async Task ConnectAsync()
+        {
+            var ws = new ClientWebSocket();
+            ws.Options.AddSubProtocol("ocpp1.6");
+            ws.Options.KeepAliveInterval = TimeSpan.Zero;
+            ws.Options.SetBuffer(2048, 2048);
+            _ws = ws;
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await ws.ConnectAsync(new Uri(_owner._options.Url + "/" + _identity), timeout.Token).ConfigureAwait(false);
+            if (ws.SubProtocol != "ocpp1.6")
+            {
+                throw new WebSocketException("subprotocol ocpp1.6 not agreed");
+            }
+        }
+
+        /// <summary>One CALL: [2,"id" + tail; waits for [3,"id",...]. False (and a failure counted) for anything else.</summary>
+        private async ValueTask<bool> CallAsync(byte[] tail)
+        {
+            var ws = _ws!;
+            s_callPrefix.CopyTo(_send, 0);
+            var id = ++_nextId;
+            Utf8Formatter.TryFormat(id, _send.AsSpan(s_callPrefix.Length), out var idLength);
+            var idEnd = s_callPrefix.Length + idLength;
+            tail.CopyTo(_send, idEnd);
+            var length = idEnd + tail.Length;
+
+            var start = Stopwatch.GetTimestamp();
+            await ws.SendAsync(_send.AsMemory(0, length), WebSocketMessageType.Text, true, CancellationToken.None).ConfigureAwait(false);
+            var received = 0;
+            while (true)
+            {
+                var r = await ws.ReceiveAsync(_receive.AsMemory(received), CancellationToken.None).ConfigureAwait(false);
+                if (r.MessageType == WebSocketMessageType.Close)
+                {
+                    throw new WebSocketException("closed by the server");
+                }
+
+                received += r.Count;
+                if (r.EndOfMessage)
+                {
+                    break;
+                }
+
+                if (received == _receive.Length)
+                {
+                    throw new WebSocketException("answer larger than the receive buffer");
+                }
+            }
+
+            // Expect [3,"<id>",... with the id we sent.
+            var answer = _receive.AsSpan(0, received);
+            var ok = answer.StartsWith("[3,\""u8)
+                && answer.Length > 4 + idLength
+                && answer.Slice(4, idLength).SequenceEqual(_send.AsSpan(s_callPrefix.Length, idLength))
+                && answer[4 + idLength] == (byte)'"';
+            if (ok)
+            {
+                _owner.Record(start);
+            }
+            else
+            {
+                Interlocked.Increment(ref _owner._failures);
+                if (Interlocked.Read(ref _owner._failures) <= 3)
+                {
+                    Console.Error.WriteLine($"[load] {_identity}: unexpected answer {Encoding.UTF8.GetString(answer[..Math.Min(300, answer.Length)])}");
+                }
+            }
+
+            return ok;
+        }
+
+        public async Task CloseAsync()
+        {
+            if (_ws is { State: WebSocketState.Open } ws)
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                try
+                {
+                    await ws.CloseAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is WebSocketException or IOException or OperationCanceledException)
+                {
+                    // best effort
+                }
+            }
+
+            _ws?.Dispose();
+        }
+
+        public void Abort()
+        {
+            _ws?.Abort();
+            _ws?.Dispose();
+        }
+    }
+}
+
+[System.Text.Json.Serialization.JsonSerializable(typeof(Dictionary<string, double>))]
+internal sealed partial class LoadJsonContext : System.Text.Json.Serialization.JsonSerializerContext;

@@ -1,0 +1,273 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+
+namespace Ocpp16.LoadBenchmark;
+
+/// <summary>
+/// The `run` role: for each scenario and each server kind, starts a fresh server pinned to core 0 and the load generator
+/// pinned to core 1 (taskset), collects the load generator's RESULT line and prints the table and the ratios.
+/// </summary>
+internal static class Orchestrator
+{
+    private static readonly string[] s_allKinds = ["ocpp16", "ceiling", "ocpp-rpc"];
+    private static readonly string[] s_allScenarios = ["idle5000", "closed1000", "closed5000", "paced5000"];
+
+    private sealed record Scenario(string Name, string Mode, int Stations);
+
+    public static async Task<int> RunAsync(Args options)
+    {
+        var quick = options.Has("quick");
+        var duration = options.GetDouble("duration", quick ? 5 : 15);
+        var warmup = options.GetDouble("warmup", quick ? 2 : 3);
+        var kinds = options.Get("kinds", string.Join(',', s_allKinds)).Split(',', StringSplitOptions.RemoveEmptyEntries);
+        var scenarios = options.Get("scenarios", string.Join(',', s_allScenarios)).Split(',', StringSplitOptions.RemoveEmptyEntries)
+            .Select(name => ParseScenario(name, quick ? 10 : 1)).ToList();
+        var taskset = FindOnPath("taskset");
+        if (taskset is null)
+        {
+            Console.Error.WriteLine("[run] taskset not found: processes run UNPINNED (server and load generator share both cores)");
+        }
+
+        var interop = FindInteropDirectory();
+        if (kinds.Contains("ocpp-rpc"))
+        {
+            if (interop is null || FindOnPath("node") is null)
+            {
+                Console.Error.WriteLine("[run] node or tests/Ocpp16.IntegrationTests/interop not found: skipping ocpp-rpc");
+                kinds = [.. kinds.Where(k => k != "ocpp-rpc")];
+            }
+            else if (!Directory.Exists(Path.Combine(interop, "node_modules", "ocpp-rpc")))
+            {
+                Console.Error.WriteLine("[run] npm ci in " + interop);
+                using var npm = Process.Start(new ProcessStartInfo("npm", "ci --no-audit --no-fund") { WorkingDirectory = interop })!;
+                await npm.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromMinutes(5)).Token).ConfigureAwait(false);
+            }
+        }
+
+        Console.Error.WriteLine($"[run] {Environment.ProcessorCount} cores; taskset {(taskset is null ? "missing" : "server -c 0, load -c 1")}; duration {duration} s, warm-up {warmup} s");
+        var results = new Dictionary<(string Scenario, string Kind), Dictionary<string, double>>();
+        foreach (var scenario in scenarios)
+        {
+            foreach (var kind in kinds)
+            {
+                Console.Error.WriteLine($"[run] --- {scenario.Name} / {kind} ---");
+                var r = await RunOneAsync(kind, scenario, duration, warmup, taskset, interop).ConfigureAwait(false);
+                if (r is not null)
+                {
+                    results[(scenario.Name, kind)] = r;
+                    Console.Error.WriteLine("[run] " + string.Join(", ", r.Select(kv => $"{kv.Key}={kv.Value.ToString("0.###", CultureInfo.InvariantCulture)}")));
+                }
+
+                await Task.Delay(1000).ConfigureAwait(false);
+            }
+        }
+
+        var report = Report(scenarios, kinds, results);
+        Console.WriteLine(report);
+        if (options.TryGet("out") is { } outPath)
+        {
+            await File.WriteAllTextAsync(outPath, report).ConfigureAwait(false);
+        }
+
+        return 0;
+    }
+
+    private static Scenario ParseScenario(string name, int divisor)
+    {
+        var digits = name.IndexOfAny("0123456789".ToCharArray());
+        var mode = name[..digits];
+        var n = int.Parse(name[digits..], CultureInfo.InvariantCulture) / divisor;
+        return new Scenario(name, mode, n);
+    }
+
+    private static async Task<Dictionary<string, double>?> RunOneAsync(string kind, Scenario scenario, double duration, double warmup, string? taskset, string? interop)
+    {
+        var port = FreePort();
+        var self = SelfCommand();
+        ProcessStartInfo serverInfo;
+        if (kind == "ocpp-rpc")
+        {
+            serverInfo = Pinned(taskset, "0", ["node", "csms.js", "--port", port.ToString(CultureInfo.InvariantCulture), "--quiet"]);
+            serverInfo.WorkingDirectory = interop!;
+        }
+        else
+        {
+            serverInfo = Pinned(taskset, "0", [.. self, "server", "--kind", kind, "--port", port.ToString(CultureInfo.InvariantCulture)]);
+        }
+
+        serverInfo.RedirectStandardInput = true; // csms.js exits when its stdin closes: keep it open
+        serverInfo.RedirectStandardOutput = true;
+        using var server = Process.Start(serverInfo)!;
+        var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        server.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is { } line && line.Contains("listening", StringComparison.Ordinal))
+            {
+                listening.TrySetResult();
+            }
+        };
+        server.BeginOutputReadLine();
+        try
+        {
+            if (await Task.WhenAny(listening.Task, Task.Delay(30_000), server.WaitForExitAsync()).ConfigureAwait(false) != listening.Task)
+            {
+                Console.Error.WriteLine($"[run] {kind} server did not start");
+                return null;
+            }
+
+            string[] loadArgs =
+            [
+                .. self, "load",
+                "--url", $"ws://127.0.0.1:{port}/ocpp",
+                "--stations", scenario.Stations.ToString(CultureInfo.InvariantCulture),
+                "--mode", scenario.Mode,
+                "--duration", duration.ToString(CultureInfo.InvariantCulture),
+                "--warmup", warmup.ToString(CultureInfo.InvariantCulture),
+                "--server-pid", server.Id.ToString(CultureInfo.InvariantCulture),
+            ];
+            if (kind != "ocpp-rpc")
+            {
+                loadArgs = [.. loadArgs, "--gc-url", $"http://127.0.0.1:{port}/gc"];
+            }
+
+            var loadInfo = Pinned(taskset, "1", loadArgs);
+            loadInfo.RedirectStandardOutput = true;
+            using var load = Process.Start(loadInfo)!;
+            string? resultLine = null;
+            load.OutputDataReceived += (_, e) =>
+            {
+                if (e.Data is { } line && line.StartsWith("RESULT ", StringComparison.Ordinal))
+                {
+                    resultLine = line["RESULT ".Length..];
+                }
+            };
+            load.BeginOutputReadLine();
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(warmup + duration + 180));
+            try
+            {
+                await load.WaitForExitAsync(limit.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                Console.Error.WriteLine("[run] load generator timed out; killing it");
+                load.Kill();
+                return null;
+            }
+
+            load.WaitForExit(); // flush the redirected output
+            return resultLine is null ? null : JsonSerializer.Deserialize(resultLine, LoadJsonContext.Default.DictionaryStringDouble);
+        }
+        finally
+        {
+            if (!server.HasExited)
+            {
+                server.Kill();
+                await server.WaitForExitAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>sh -c 'raise the open-files limit; exec taskset -c CORE command...' (pid = the command's pid after exec).</summary>
+    private static ProcessStartInfo Pinned(string? taskset, string core, string[] command)
+    {
+        var info = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
+        info.ArgumentList.Add("-c");
+        info.ArgumentList.Add("ulimit -n \"$(ulimit -Hn)\" 2>/dev/null; exec \"$@\"");
+        info.ArgumentList.Add("sh");
+        if (taskset is not null)
+        {
+            info.ArgumentList.Add(taskset);
+            info.ArgumentList.Add("-c");
+            info.ArgumentList.Add(core);
+        }
+
+        foreach (var a in command)
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        return info;
+    }
+
+    private static string[] SelfCommand()
+    {
+        var host = Environment.ProcessPath!;
+        return Path.GetFileNameWithoutExtension(host) == "dotnet" ? [host, typeof(Orchestrator).Assembly.Location] : [host];
+    }
+
+    private static int FreePort()
+    {
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+
+    private static string? FindOnPath(string name)
+        => (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Select(dir => Path.Combine(dir, name)).FirstOrDefault(File.Exists);
+
+    private static string? FindInteropDirectory()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "tests", "Ocpp16.IntegrationTests", "interop");
+            if (File.Exists(Path.Combine(candidate, "csms.js")))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+
+    private static string Report(List<Scenario> scenarios, string[] kinds, Dictionary<(string Scenario, string Kind), Dictionary<string, double>> results)
+    {
+        var sb = new StringBuilder();
+        string F(double v, string format) => double.IsNaN(v) ? "–" : v.ToString(format, CultureInfo.InvariantCulture);
+        double Get(string scenario, string kind, string key) => results.TryGetValue((scenario, kind), out var r) && r.TryGetValue(key, out var v) ? v : double.NaN;
+
+        sb.AppendLine("| Scenario | Server | calls/s | p50 ms | p99 ms | max ms | server CPU µs/call | server CPU % | load CPU % | failures | connect+boot ms | connect failures | idle RSS Δ B/conn |");
+        sb.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var s in scenarios)
+        {
+            foreach (var k in kinds)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"| {s.Name} | {k} ");
+                sb.Append(CultureInfo.InvariantCulture, $"| {F(Get(s.Name, k, "callsPerSecond"), "N0")} | {F(Get(s.Name, k, "p50Ms"), "0.00")} | {F(Get(s.Name, k, "p99Ms"), "0.00")} | {F(Get(s.Name, k, "maxMs"), "0.0")} ");
+                sb.Append(CultureInfo.InvariantCulture, $"| {F(Get(s.Name, k, "serverCpuUsPerCall"), "0.0")} | {F(Get(s.Name, k, "serverCpuPercent"), "0")} | {F(Get(s.Name, k, "loadCpuPercent"), "0")} | {F(Get(s.Name, k, "failures"), "0")} ");
+                sb.AppendLine(CultureInfo.InvariantCulture, $"| {F(Get(s.Name, k, "connectBootMs"), "N0")} | {F(Get(s.Name, k, "connectFailures"), "0")} | {F(Get(s.Name, k, "idleBytesPerConnection"), "N0")} |");
+            }
+        }
+
+        sb.AppendLine();
+        sb.AppendLine("Same-run ratios (ocpp16 vs the references):");
+        sb.AppendLine();
+        foreach (var s in scenarios)
+        {
+            switch (s.Mode)
+            {
+                case "closed":
+                    var o = Get(s.Name, "ocpp16", "callsPerSecond");
+                    sb.AppendLine(CultureInfo.InvariantCulture, $"- {s.Name}: calls/s ocpp16/ceiling = {F(o / Get(s.Name, "ceiling", "callsPerSecond"), "0.00")}× (target ≥ 0.80), ocpp16/ocpp-rpc = {F(o / Get(s.Name, "ocpp-rpc", "callsPerSecond"), "0.00")}×, ocpp-rpc/ceiling = {F(Get(s.Name, "ocpp-rpc", "callsPerSecond") / Get(s.Name, "ceiling", "callsPerSecond"), "0.00")}×");
+                    break;
+                case "paced":
+                    var p = Get(s.Name, "ocpp16", "p99Ms");
+                    sb.AppendLine(CultureInfo.InvariantCulture, $"- {s.Name}: p99 ocpp16 = {F(p, "0.00")} ms, ceiling = {F(Get(s.Name, "ceiling", "p99Ms"), "0.00")} ms, ocpp-rpc = {F(Get(s.Name, "ocpp-rpc", "p99Ms"), "0.00")} ms; ocpp16/ceiling = {F(p / Get(s.Name, "ceiling", "p99Ms"), "0.00")}× (target ≤ 2× and ≤ 10 ms)");
+                    break;
+                case "idle":
+                    var m = Get(s.Name, "ocpp16", "idleBytesPerConnection");
+                    var c = Get(s.Name, "ceiling", "idleBytesPerConnection");
+                    sb.AppendLine(CultureInfo.InvariantCulture, $"- {s.Name}: idle RSS per connection ocpp16 = {F(m / 1024, "0.0")} KiB, ceiling = {F(c / 1024, "0.0")} KiB, ocpp-rpc = {F(Get(s.Name, "ocpp-rpc", "idleBytesPerConnection") / 1024, "0.0")} KiB; ocpp16 − ceiling = {F((m - c) / 1024, "0.0")} KiB (target ≤ 4 KiB, and below ocpp-rpc)");
+                    var t = Get(s.Name, "ocpp16", "connectBootMs");
+                    sb.AppendLine(CultureInfo.InvariantCulture, $"- {s.Name}: connect+boot of {s.Stations} stations ocpp16 = {F(t, "N0")} ms, ceiling = {F(Get(s.Name, "ceiling", "connectBootMs"), "N0")} ms, ocpp-rpc = {F(Get(s.Name, "ocpp-rpc", "connectBootMs"), "N0")} ms; ocpp16/ceiling = {F(t / Get(s.Name, "ceiling", "connectBootMs"), "0.00")}× (target ≤ 1.3×, no failure: ocpp16 connect failures = {F(Get(s.Name, "ocpp16", "connectFailures"), "0")})");
+                    break;
+            }
+        }
+
+        return sb.ToString();
+    }
+}
