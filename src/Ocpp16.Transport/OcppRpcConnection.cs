@@ -59,6 +59,8 @@ public sealed class OcppRpcConnection : IAsyncDisposable
     private readonly string?[] _expiredIds = new string?[ExpiredIdCapacity];
     private int _expiredNext;
     private PendingCall? _inFlight;
+    private int _queuedCalls;
+    private int _closing;
     private bool _disconnected;
     private int _runStarted;
     private Task<OcppCloseInfo>? _runTask;
@@ -194,8 +196,20 @@ public sealed class OcppRpcConnection : IAsyncDisposable
             return NotSent(uniqueId, action, effectiveTimeout);
         }
 
+        if (Volatile.Read(ref _closing) != 0)
+        {
+            return NotSent(uniqueId, action, effectiveTimeout);
+        }
+
         if (!_callGate.Wait(0))
         {
+            // One CALL is in flight: queue behind it, at most MaxQueuedCalls deep (back-pressure on the callers).
+            if (Interlocked.Increment(ref _queuedCalls) > _options.MaxQueuedCalls)
+            {
+                Interlocked.Decrement(ref _queuedCalls);
+                throw new OcppException($"{_options.MaxQueuedCalls} calls are already queued on this connection; {action} was not sent.", OcppErrorCode.GenericError);
+            }
+
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
             try
             {
@@ -203,6 +217,16 @@ public sealed class OcppRpcConnection : IAsyncDisposable
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
+                return NotSent(uniqueId, action, effectiveTimeout);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _queuedCalls);
+            }
+
+            if (Volatile.Read(ref _closing) != 0)
+            {
+                _callGate.Release();
                 return NotSent(uniqueId, action, effectiveTimeout);
             }
         }
@@ -293,7 +317,9 @@ public sealed class OcppRpcConnection : IAsyncDisposable
     }
 
     /// <summary>
-    /// Starts the closing handshake with the peer; <see cref="RunAsync"/> returns once it completes.
+    /// Closes gracefully: no further CALL is sent (they complete as <see cref="OcppCallStatus.Disconnected"/>), the CALL
+    /// in flight and the CALLs being handled get up to <see cref="OcppRpcOptions.GracefulCloseTimeout"/> to finish, then
+    /// the closing handshake starts; <see cref="RunAsync"/> returns once it completes.
     /// </summary>
     /// <param name="status">The close status; 1000 (NormalClosure) by default.</param>
     /// <param name="description">An optional close reason (at most 123 UTF-8 bytes).</param>
@@ -301,6 +327,26 @@ public sealed class OcppRpcConnection : IAsyncDisposable
     /// <returns>A task that completes when the close frame was sent.</returns>
     public async Task CloseAsync(WebSocketCloseStatus status = WebSocketCloseStatus.NormalClosure, string? description = null, CancellationToken cancellationToken = default)
     {
+        // Graceful: no new CALLs go out; the CALL in flight may still be answered and CALLs being handled may still be
+        // answered, for at most GracefulCloseTimeout; then the close handshake.
+        Interlocked.Exchange(ref _closing, 1);
+        var deadline = _timeProvider.GetTimestamp();
+        while (!IsDisconnected && _timeProvider.GetElapsedTime(deadline) < _options.GracefulCloseTimeout)
+        {
+            bool busy;
+            lock (_sync)
+            {
+                busy = _inFlight is not null || _incomingInProgress.Count != 0;
+            }
+
+            if (!busy)
+            {
+                break;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(10), _timeProvider, cancellationToken).ConfigureAwait(false);
+        }
+
         await _transport.CloseAsync(status, description, cancellationToken).ConfigureAwait(false);
     }
 

@@ -7,6 +7,7 @@ public sealed class OcppRpcOptions
 {
     private TimeSpan _defaultCallTimeout = TimeSpan.FromSeconds(30);
     private int _maxConsecutiveBadMessages = 10;
+    private int _maxQueuedCalls = 1000;
 
     /// <summary>
     /// How long <see cref="OcppRpcConnection.CallAsync"/> waits for the CALLRESULT/CALLERROR when the caller gives no
@@ -22,6 +23,27 @@ public sealed class OcppRpcOptions
             _defaultCallTimeout = value;
         }
     }
+
+    /// <summary>
+    /// How many outbound CALLs may wait behind the one in flight (OCPP-J allows one at a time). A CALL beyond the bound
+    /// is refused at once with an <see cref="OcppException"/> instead of queueing without limit. Default 1000; at least 1.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is less than 1.</exception>
+    public int MaxQueuedCalls
+    {
+        get => _maxQueuedCalls;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            _maxQueuedCalls = value;
+        }
+    }
+
+    /// <summary>
+    /// How long <see cref="OcppRpcConnection.CloseAsync"/> lets the CALL in flight and the CALLs being handled finish
+    /// before the close handshake. Default 5 seconds.
+    /// </summary>
+    public TimeSpan GracefulCloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// Call timeouts for particular actions (e.g. a longer one for <c>GetDiagnostics</c>), overriding

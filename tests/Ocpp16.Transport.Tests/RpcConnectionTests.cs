@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Buffers;
 using System.Net.WebSockets;
 using System.Text;
@@ -168,6 +169,58 @@ public sealed class RpcConnectionTests
         Assert.Equal(OcppCallStatus.Timeout, fastResult.Status);
         Assert.Equal(TimeSpan.FromSeconds(5), fastResult.Timeout);
         Assert.NotNull(slowFrame);
+    }
+
+    [Fact]
+    public async Task CallAsync_BeyondMaxQueuedCalls_IsRefusedAtOnce_WhileQueuedOnesStillGoOutInOrder()
+    {
+        await using var h = new Harness(options: new OcppRpcOptions { MaxQueuedCalls = 2 });
+        var first = h.Connection.CallAsync("A", new RawJson("{}")).AsTask();
+        var firstFrame = await h.ReceiveAsync();
+        var second = h.Connection.CallAsync("B", new RawJson("{}")).AsTask();
+        var third = h.Connection.CallAsync("C", new RawJson("{}")).AsTask();
+        var refused = await Assert.ThrowsAsync<OcppException>(() => h.Connection.CallAsync("D", new RawJson("{}")).AsTask().WaitAsync(Timeouts.Await));
+        Assert.Contains("queued", refused.Message, StringComparison.Ordinal);
+
+        await h.SendAsync("[3," + JsonDocument.Parse(firstFrame!).RootElement[1].GetRawText() + ",{}]");
+        Assert.Equal(OcppCallStatus.Result, (await first.WaitAsync(Timeouts.Await)).Status);
+        var secondFrame = await h.ReceiveAsync();
+        Assert.Contains("\"B\"", secondFrame, StringComparison.Ordinal);
+        await h.SendAsync("[3," + JsonDocument.Parse(secondFrame!).RootElement[1].GetRawText() + ",{}]");
+        var thirdFrame = await h.ReceiveAsync();
+        Assert.Contains("\"C\"", thirdFrame, StringComparison.Ordinal);
+        await h.SendAsync("[3," + JsonDocument.Parse(thirdFrame!).RootElement[1].GetRawText() + ",{}]");
+        Assert.Equal(OcppCallStatus.Result, (await third.WaitAsync(Timeouts.Await)).Status);
+        Assert.Equal(OcppCallStatus.Result, (await second.WaitAsync(Timeouts.Await)).Status);
+    }
+
+    [Fact]
+    public async Task CloseAsync_LetsTheCallInFlightBeAnswered_AndSendsNoNewCall()
+    {
+        await using var h = new Harness(options: new OcppRpcOptions { GracefulCloseTimeout = TimeSpan.FromSeconds(10) });
+        var inFlight = h.Connection.CallAsync("A", new RawJson("{}")).AsTask();
+        var frame = await h.ReceiveAsync();
+        var closing = h.Connection.CloseAsync();
+        await Task.Delay(100);
+        Assert.False(closing.IsCompleted);
+
+        var refused = await h.Connection.CallAsync("B", new RawJson("{}")).AsTask().WaitAsync(Timeouts.Await);
+        Assert.Equal(OcppCallStatus.Disconnected, refused.Status);
+
+        await h.SendAsync("[3," + JsonDocument.Parse(frame!).RootElement[1].GetRawText() + ",{\"late\":false}]");
+        var answered = await inFlight.WaitAsync(Timeouts.Await);
+        Assert.Equal(OcppCallStatus.Result, answered.Status);
+        await closing.WaitAsync(Timeouts.Await);
+    }
+
+    [Fact]
+    public async Task CloseAsync_GivesUpWaitingAfterTheGracefulCloseTimeout()
+    {
+        await using var h = new Harness(options: new OcppRpcOptions { GracefulCloseTimeout = TimeSpan.FromMilliseconds(200) });
+        var inFlight = h.Connection.CallAsync("A", new RawJson("{}")).AsTask();
+        await h.ReceiveAsync();
+        await h.Connection.CloseAsync().WaitAsync(Timeouts.Await);
+        Assert.Equal(OcppCallStatus.Disconnected, (await inFlight.WaitAsync(Timeouts.Await)).Status);
     }
 
     [Fact]
