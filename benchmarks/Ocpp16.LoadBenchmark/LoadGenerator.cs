@@ -116,6 +116,7 @@ internal sealed class LoadGenerator
             _go.SetResult();
             await Task.Delay(TimeSpan.FromSeconds(_options.WarmupSeconds)).ConfigureAwait(false);
 
+            var gc0 = await ReadServerGcStatsAsync().ConfigureAwait(false);
             var server0 = ProcStats.ReadCpuTicks(_options.ServerPid);
             var self0 = ProcStats.ReadCpuTicks(Environment.ProcessId);
             Interlocked.Exchange(ref _failures, 0);
@@ -126,6 +127,15 @@ internal sealed class LoadGenerator
             var elapsed = Stopwatch.GetElapsedTime(t0).TotalSeconds;
             var server1 = ProcStats.ReadCpuTicks(_options.ServerPid);
             var self1 = ProcStats.ReadCpuTicks(Environment.ProcessId);
+            var gc1 = await ReadServerGcStatsAsync().ConfigureAwait(false);
+            if (gc0 is not null && gc1 is not null)
+            {
+                result["serverGen0"] = gc1[0] - gc0[0];
+                result["serverGen1"] = gc1[1] - gc0[1];
+                result["serverGen2"] = gc1[2] - gc0[2];
+                result["serverGcPauseMs"] = gc1[3] - gc0[3];
+            }
+
             var calls = Interlocked.Read(ref _windowCalls);
             var failures = Interlocked.Read(ref _failures);
 
@@ -139,6 +149,11 @@ internal sealed class LoadGenerator
             result["p50Ms"] = Percentile(lat, 0.50) / 1000.0;
             result["p99Ms"] = Percentile(lat, 0.99) / 1000.0;
             result["maxMs"] = count == 0 ? 0 : lat[^1] / 1000.0;
+            if (gc0 is not null && gc1 is not null)
+            {
+                result["serverAllocBytesPerCall"] = calls == 0 ? 0 : (gc1[4] - gc0[4]) / calls;
+            }
+
             result["serverCpuUsPerCall"] = calls == 0 ? 0 : (server1 - server0) * ProcStats.MicrosecondsPerTick / calls;
             result["serverCpuPercent"] = (server1 - server0) * ProcStats.MicrosecondsPerTick / (elapsed * 1e6) * 100;
             result["loadCpuPercent"] = (self1 - self0) * ProcStats.MicrosecondsPerTick / (elapsed * 1e6) * 100;
@@ -179,6 +194,27 @@ internal sealed class LoadGenerator
         catch (HttpRequestException ex)
         {
             Console.Error.WriteLine($"[load] /gc failed: {ex.Message}");
+        }
+    }
+
+    /// <summary>GET /stats of a .NET server: gen0, gen1, gen2 counts, total GC pause ms, allocated bytes.</summary>
+    private async Task<double[]?> ReadServerGcStatsAsync()
+    {
+        if (_options.GcUrl is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+            var text = await http.GetStringAsync(new Uri(_options.GcUrl, "/stats")).ConfigureAwait(false);
+            return [.. text.Split(' ').Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture))];
+        }
+        catch (HttpRequestException ex)
+        {
+            Console.Error.WriteLine($"[load] /stats failed: {ex.Message}");
+            return null;
         }
     }
 

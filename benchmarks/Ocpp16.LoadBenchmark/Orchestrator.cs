@@ -230,15 +230,16 @@ internal static class Orchestrator
         string F(double v, string format) => double.IsNaN(v) ? "–" : v.ToString(format, CultureInfo.InvariantCulture);
         double Get(string scenario, string kind, string key) => results.TryGetValue((scenario, kind), out var r) && r.TryGetValue(key, out var v) ? v : double.NaN;
 
-        sb.AppendLine("| Scenario | Server | calls/s | p50 ms | p99 ms | max ms | server CPU µs/call | server CPU % | load CPU % | failures | connect+boot ms | connect failures | idle RSS Δ B/conn |");
-        sb.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        sb.AppendLine("| Scenario | Server | calls/s | p50 ms | p99 ms | max ms | server CPU µs/call | server CPU % | load CPU % | server GC pause ms (gen0/1/2) | server alloc B/call | failures | connect+boot ms | connect failures | idle RSS Δ B/conn |");
+        sb.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var s in scenarios)
         {
             foreach (var k in kinds)
             {
                 sb.Append(CultureInfo.InvariantCulture, $"| {s.Name} | {k} ");
                 sb.Append(CultureInfo.InvariantCulture, $"| {F(Get(s.Name, k, "callsPerSecond"), "N0")} | {F(Get(s.Name, k, "p50Ms"), "0.00")} | {F(Get(s.Name, k, "p99Ms"), "0.00")} | {F(Get(s.Name, k, "maxMs"), "0.0")} ");
-                sb.Append(CultureInfo.InvariantCulture, $"| {F(Get(s.Name, k, "serverCpuUsPerCall"), "0.0")} | {F(Get(s.Name, k, "serverCpuPercent"), "0")} | {F(Get(s.Name, k, "loadCpuPercent"), "0")} | {F(Get(s.Name, k, "failures"), "0")} ");
+                sb.Append(CultureInfo.InvariantCulture, $"| {F(Get(s.Name, k, "serverCpuUsPerCall"), "0.0")} | {F(Get(s.Name, k, "serverCpuPercent"), "0")} | {F(Get(s.Name, k, "loadCpuPercent"), "0")} ");
+                sb.Append(CultureInfo.InvariantCulture, $"| {F(Get(s.Name, k, "serverGcPauseMs"), "0")} ({F(Get(s.Name, k, "serverGen0"), "0")}/{F(Get(s.Name, k, "serverGen1"), "0")}/{F(Get(s.Name, k, "serverGen2"), "0")}) | {F(Get(s.Name, k, "serverAllocBytesPerCall"), "N0")} | {F(Get(s.Name, k, "failures"), "0")} ");
                 sb.AppendLine(CultureInfo.InvariantCulture, $"| {F(Get(s.Name, k, "connectBootMs"), "N0")} | {F(Get(s.Name, k, "connectFailures"), "0")} | {F(Get(s.Name, k, "idleBytesPerConnection"), "N0")} |");
             }
         }

@@ -37,11 +37,13 @@ internal static class Servers
                 builder.Services.AddOcpp16CentralSystem().AddCoreHandler<BenchCoreHandler>();
                 app = builder.Build();
                 app.Map("/gc", ForceGc);
+                app.Map("/stats", GcStats);
                 app.MapOcpp16CentralSystem("/ocpp/{chargePointId}");
                 break;
             case "ceiling":
                 app = builder.Build();
                 app.Map("/gc", ForceGc);
+                app.Map("/stats", GcStats);
                 app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero });
                 app.Run(CeilingServer.HandleAsync);
                 break;
@@ -55,6 +57,12 @@ internal static class Servers
         await app.WaitForShutdownAsync().ConfigureAwait(false);
         return 0;
     }
+
+    /// <summary>GET /stats: "gen0 gen1 gen2 totalPauseMs allocatedBytes" of this process's GC, to attribute latency outliers.</summary>
+    private static void GcStats(IApplicationBuilder app) => app.Run(context => context.Response.WriteAsync(string.Join(' ',
+        GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2),
+        GC.GetTotalPauseDuration().TotalMilliseconds.ToString("F1", System.Globalization.CultureInfo.InvariantCulture),
+        GC.GetTotalAllocatedBytes(precise: false))));
 
     /// <summary>GET /gc: a full blocking compacting collection that also returns free memory to the OS, so RSS is comparable.</summary>
     private static void ForceGc(IApplicationBuilder app) => app.Run(context =>
