@@ -59,6 +59,9 @@ public sealed class ConnectedChargePoint
 
     internal void Report(OcppPayloadViolation violation) => _report?.Invoke(violation);
 
+    /// <summary>The violation reporter bound to this charge point (one delegate for the connection's lifetime).</summary>
+    internal Action<OcppPayloadViolation>? Reporter => _report;
+
     /// <summary>
     /// Sends any CS→CP request and returns the raw result as a value: the CALLRESULT payload (not yet validated),
     /// a CALLERROR, a timeout or a disconnect. For generic tooling such as an HTTP command API.

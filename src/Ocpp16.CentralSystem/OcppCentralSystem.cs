@@ -318,31 +318,31 @@ public sealed class OcppCentralSystem
                 _resolved = true;
             }
 
-            var cp = ChargePoint;
+            // Static lambdas with the dispatcher as state: nothing is allocated per CALL to reach the handler.
             return call.Action switch
             {
-                AuthorizeRequest.ActionName when _core is { } h => Dispatch<AuthorizeRequest, AuthorizeResponse>(call, (r, ct) => h.OnAuthorizeAsync(cp, r, ct), cancellationToken),
-                BootNotificationRequest.ActionName when _core is { } h => Dispatch<BootNotificationRequest, BootNotificationResponse>(call, (r, ct) => h.OnBootNotificationAsync(cp, r, ct), cancellationToken),
-                DataTransferRequest.ActionName when _core is { } h => Dispatch<DataTransferRequest, DataTransferResponse>(call, (r, ct) => h.OnDataTransferAsync(cp, r, ct), cancellationToken),
-                HeartbeatRequest.ActionName when _core is { } h => Dispatch<HeartbeatRequest, HeartbeatResponse>(call, (r, ct) => h.OnHeartbeatAsync(cp, r, ct), cancellationToken),
-                MeterValuesRequest.ActionName when _core is { } h => Dispatch<MeterValuesRequest, MeterValuesResponse>(call, (r, ct) => h.OnMeterValuesAsync(cp, r, ct), cancellationToken),
-                StartTransactionRequest.ActionName when _core is { } h => Dispatch<StartTransactionRequest, StartTransactionResponse>(call, (r, ct) => h.OnStartTransactionAsync(cp, r, ct), cancellationToken),
-                StatusNotificationRequest.ActionName when _core is { } h => Dispatch<StatusNotificationRequest, StatusNotificationResponse>(call, (r, ct) => h.OnStatusNotificationAsync(cp, r, ct), cancellationToken),
-                StopTransactionRequest.ActionName when _core is { } h => Dispatch<StopTransactionRequest, StopTransactionResponse>(call, (r, ct) => h.OnStopTransactionAsync(cp, r, ct), cancellationToken),
-                DiagnosticsStatusNotificationRequest.ActionName when _firmware is { } h => Dispatch<DiagnosticsStatusNotificationRequest, DiagnosticsStatusNotificationResponse>(call, (r, ct) => h.OnDiagnosticsStatusNotificationAsync(cp, r, ct), cancellationToken),
-                FirmwareStatusNotificationRequest.ActionName when _firmware is { } h => Dispatch<FirmwareStatusNotificationRequest, FirmwareStatusNotificationResponse>(call, (r, ct) => h.OnFirmwareStatusNotificationAsync(cp, r, ct), cancellationToken),
-                LogStatusNotificationRequest.ActionName when _security is { } h => Dispatch<LogStatusNotificationRequest, LogStatusNotificationResponse>(call, (r, ct) => h.OnLogStatusNotificationAsync(cp, r, ct), cancellationToken),
-                SecurityEventNotificationRequest.ActionName when _security is { } h => Dispatch<SecurityEventNotificationRequest, SecurityEventNotificationResponse>(call, (r, ct) => h.OnSecurityEventNotificationAsync(cp, r, ct), cancellationToken),
-                SignCertificateRequest.ActionName when _security is { } h => Dispatch<SignCertificateRequest, SignCertificateResponse>(call, (r, ct) => h.OnSignCertificateAsync(cp, r, ct), cancellationToken),
-                SignedFirmwareStatusNotificationRequest.ActionName when _security is { } h => Dispatch<SignedFirmwareStatusNotificationRequest, SignedFirmwareStatusNotificationResponse>(call, (r, ct) => h.OnSignedFirmwareStatusNotificationAsync(cp, r, ct), cancellationToken),
+                AuthorizeRequest.ActionName when _core is not null => Dispatch<AuthorizeRequest, AuthorizeResponse>(call, static (d, r, ct) => d._core!.OnAuthorizeAsync(d.ChargePoint, r, ct), cancellationToken),
+                BootNotificationRequest.ActionName when _core is not null => Dispatch<BootNotificationRequest, BootNotificationResponse>(call, static (d, r, ct) => d._core!.OnBootNotificationAsync(d.ChargePoint, r, ct), cancellationToken),
+                DataTransferRequest.ActionName when _core is not null => Dispatch<DataTransferRequest, DataTransferResponse>(call, static (d, r, ct) => d._core!.OnDataTransferAsync(d.ChargePoint, r, ct), cancellationToken),
+                HeartbeatRequest.ActionName when _core is not null => Dispatch<HeartbeatRequest, HeartbeatResponse>(call, static (d, r, ct) => d._core!.OnHeartbeatAsync(d.ChargePoint, r, ct), cancellationToken),
+                MeterValuesRequest.ActionName when _core is not null => Dispatch<MeterValuesRequest, MeterValuesResponse>(call, static (d, r, ct) => d._core!.OnMeterValuesAsync(d.ChargePoint, r, ct), cancellationToken),
+                StartTransactionRequest.ActionName when _core is not null => Dispatch<StartTransactionRequest, StartTransactionResponse>(call, static (d, r, ct) => d._core!.OnStartTransactionAsync(d.ChargePoint, r, ct), cancellationToken),
+                StatusNotificationRequest.ActionName when _core is not null => Dispatch<StatusNotificationRequest, StatusNotificationResponse>(call, static (d, r, ct) => d._core!.OnStatusNotificationAsync(d.ChargePoint, r, ct), cancellationToken),
+                StopTransactionRequest.ActionName when _core is not null => Dispatch<StopTransactionRequest, StopTransactionResponse>(call, static (d, r, ct) => d._core!.OnStopTransactionAsync(d.ChargePoint, r, ct), cancellationToken),
+                DiagnosticsStatusNotificationRequest.ActionName when _firmware is not null => Dispatch<DiagnosticsStatusNotificationRequest, DiagnosticsStatusNotificationResponse>(call, static (d, r, ct) => d._firmware!.OnDiagnosticsStatusNotificationAsync(d.ChargePoint, r, ct), cancellationToken),
+                FirmwareStatusNotificationRequest.ActionName when _firmware is not null => Dispatch<FirmwareStatusNotificationRequest, FirmwareStatusNotificationResponse>(call, static (d, r, ct) => d._firmware!.OnFirmwareStatusNotificationAsync(d.ChargePoint, r, ct), cancellationToken),
+                LogStatusNotificationRequest.ActionName when _security is not null => Dispatch<LogStatusNotificationRequest, LogStatusNotificationResponse>(call, static (d, r, ct) => d._security!.OnLogStatusNotificationAsync(d.ChargePoint, r, ct), cancellationToken),
+                SecurityEventNotificationRequest.ActionName when _security is not null => Dispatch<SecurityEventNotificationRequest, SecurityEventNotificationResponse>(call, static (d, r, ct) => d._security!.OnSecurityEventNotificationAsync(d.ChargePoint, r, ct), cancellationToken),
+                SignCertificateRequest.ActionName when _security is not null => Dispatch<SignCertificateRequest, SignCertificateResponse>(call, static (d, r, ct) => d._security!.OnSignCertificateAsync(d.ChargePoint, r, ct), cancellationToken),
+                SignedFirmwareStatusNotificationRequest.ActionName when _security is not null => Dispatch<SignedFirmwareStatusNotificationRequest, SignedFirmwareStatusNotificationResponse>(call, static (d, r, ct) => d._security!.OnSignedFirmwareStatusNotificationAsync(d.ChargePoint, r, ct), cancellationToken),
                 _ => ValueTask.FromResult(OcppTypedRpc.Unhandled(call.Action)),
             };
         }
 
-        private ValueTask<OcppResponse> Dispatch<TRequest, TResponse>(OcppIncomingCall call, Func<TRequest, CancellationToken, ValueTask<TResponse>> handler, CancellationToken ct)
+        private ValueTask<OcppResponse> Dispatch<TRequest, TResponse>(OcppIncomingCall call, Func<RequestDispatcher, TRequest, CancellationToken, ValueTask<TResponse>> handler, CancellationToken ct)
             where TRequest : class, IOcppRequest<TResponse>, IOcppMessageReader<TRequest>
             where TResponse : class, IOcppResponse, IOcppMessageReader<TResponse>
-            => OcppTypedRpc.Dispatch(call, owner._options.Validation, handler, ChargePoint.Report, ct);
+            => OcppTypedRpc.Dispatch(call, owner._options.Validation, this, handler, ChargePoint.Reporter, ct);
     }
 }
 

@@ -37,7 +37,6 @@ public sealed class OcppRpcConnection : IAsyncDisposable
     private readonly OcppRpcOptions _options;
 
     private const int ReceiveInitialCapacity = 4096;
-    private const int ReceiveMaxRetained = 64 * 1024;
     private const int ExpiredIdCapacity = 16;
     private const string GenericInternalError = "An internal error occurred while processing the request.";
     private const string ReasonDuplicateId = "Unique id of a CALL that is still being handled";
@@ -402,7 +401,7 @@ public sealed class OcppRpcConnection : IAsyncDisposable
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
         var token = linked.Token;
-        var buffer = new PooledBufferWriter(ReceiveInitialCapacity);
+        var buffer = new PooledBufferWriter(ReceiveInitialCapacity, rentLazily: true);
         OcppCloseInfo info;
         Log.ReceiveLoopStarted(_logger, Identity, _transport.RemoteAddress);
         try
@@ -442,7 +441,8 @@ public sealed class OcppRpcConnection : IAsyncDisposable
                     Log.FrameProcessingFailed(_logger, Identity, ex);
                 }
 
-                buffer.ClearAndShrink(ReceiveMaxRetained, ReceiveInitialCapacity);
+                // Give the buffer back between messages: an idle connection holds no receive buffer.
+                buffer.ClearAndRelease();
                 if (!keepGoing)
                 {
                     info = new OcppCloseInfo(WebSocketCloseStatus.ProtocolError, ReasonTooManyBadFrames, IsCancelled: false);

@@ -52,6 +52,7 @@ public sealed class WebSocketOcppTransport : IOcppTransport
     {
         ArgumentNullException.ThrowIfNull(destination);
         var total = 0;
+        var waited = false;
         while (true)
         {
             if (_webSocket.State is not (WebSocketState.Open or WebSocketState.CloseSent))
@@ -59,12 +60,22 @@ public sealed class WebSocketOcppTransport : IOcppTransport
                 return ClosedResult();
             }
 
-            // Ask for at most one byte more than allowed so an oversize message is detected without reading it all.
-            var room = _maxMessageSize - total + 1;
-            var memory = destination.GetMemory(Math.Min(room, ReceiveChunk));
-            if (memory.Length > room)
+            Memory<byte> memory;
+            if (!waited)
             {
-                memory = memory[..room];
+                // First wait for the next frame with a zero-byte read, so an idle connection holds no receive buffer.
+                waited = true;
+                memory = Memory<byte>.Empty;
+            }
+            else
+            {
+                // Ask for at most one byte more than allowed so an oversize message is detected without reading it all.
+                var room = _maxMessageSize - total + 1;
+                memory = destination.GetMemory(Math.Min(room, ReceiveChunk));
+                if (memory.Length > room)
+                {
+                    memory = memory[..room];
+                }
             }
 
             ValueWebSocketReceiveResult result;
@@ -103,7 +114,11 @@ public sealed class WebSocketOcppTransport : IOcppTransport
                 return OcppReceiveResult.Closed(WebSocketCloseStatus.MessageTooBig, "Message too big");
             }
 
-            destination.Advance(result.Count);
+            if (result.Count > 0)
+            {
+                destination.Advance(result.Count);
+            }
+
             if (result.EndOfMessage)
             {
                 return OcppReceiveResult.Message(total);

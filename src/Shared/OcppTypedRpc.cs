@@ -90,6 +90,21 @@ internal static class OcppTypedRpc
         CancellationToken cancellationToken)
         where TRequest : class, IOcppRequest<TResponse>, IOcppMessageReader<TRequest>
         where TResponse : class, IOcppResponse, IOcppMessageReader<TResponse>
+        => Dispatch<Func<TRequest, CancellationToken, ValueTask<TResponse>>, TRequest, TResponse>(call, policy, handler, static (h, request, ct) => h(request, ct), report, cancellationToken);
+
+    /// <summary>
+    /// As the other overload, with the handler's state passed explicitly so a static lambda serves every call (no
+    /// closure allocated per CALL on the hot path).
+    /// </summary>
+    public static ValueTask<OcppResponse> Dispatch<TState, TRequest, TResponse>(
+        OcppIncomingCall call,
+        OcppValidationPolicy? policy,
+        TState state,
+        Func<TState, TRequest, CancellationToken, ValueTask<TResponse>> handler,
+        Action<OcppPayloadViolation>? report,
+        CancellationToken cancellationToken)
+        where TRequest : class, IOcppRequest<TResponse>, IOcppMessageReader<TRequest>
+        where TResponse : class, IOcppResponse, IOcppMessageReader<TResponse>
     {
         var ok = TRequest.TryReadAll(call.Payload.Span, policy?.For(call.Action, OcppPayloadDirection.Received), out var request, out var violations);
         if (violations.Count > 0)
@@ -107,7 +122,7 @@ internal static class OcppTypedRpc
         ValueTask<TResponse> pending;
         try
         {
-            pending = handler(request!, cancellationToken);
+            pending = handler(state, request!, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -145,7 +145,7 @@ internal static class OcppFrameParser
             return Invalid(ReasonActionNotString, uniqueId, OcppErrorCode.FormationViolation);
         }
 
-        var action = reader.GetString()!;
+        var action = KnownActions.Get(ref reader);
         if (action.Length == 0)
         {
             return Invalid(ReasonActionEmpty, uniqueId, OcppErrorCode.FormationViolation);

@@ -9,9 +9,24 @@ internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
     private byte[] _buffer;
     private int _written;
 
-    public PooledBufferWriter(int initialCapacity)
+    private readonly int _initialCapacity;
+
+    public PooledBufferWriter(int initialCapacity, bool rentLazily = false)
     {
-        _buffer = ArrayPool<byte>.Shared.Rent(initialCapacity);
+        _initialCapacity = initialCapacity;
+        _buffer = rentLazily ? [] : ArrayPool<byte>.Shared.Rent(initialCapacity);
+    }
+
+    /// <summary>Clears and gives the buffer back to the pool; the next write rents one again (an idle connection holds none).</summary>
+    public void ClearAndRelease()
+    {
+        _written = 0;
+        var old = _buffer;
+        _buffer = [];
+        if (old.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(old);
+        }
     }
 
     public int WrittenCount => _written;
@@ -81,7 +96,7 @@ internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
             return;
         }
 
-        var newSize = Math.Max(Math.Max(_buffer.Length * 2, _written + sizeHint), MinimumGrowth);
+        var newSize = Math.Max(Math.Max(_buffer.Length * 2, _written + sizeHint), Math.Max(MinimumGrowth, _initialCapacity));
         var bigger = ArrayPool<byte>.Shared.Rent(newSize);
         _buffer.AsSpan(0, _written).CopyTo(bigger);
         var old = _buffer;
