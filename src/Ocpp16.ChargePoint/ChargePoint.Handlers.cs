@@ -11,7 +11,7 @@ public sealed partial class ChargePoint
     {
         public ValueTask<OcppResponse> HandleAsync(OcppIncomingCall call, CancellationToken cancellationToken)
         {
-            ChargePointLog.Received(cp._logger, call.Action);
+            ChargePointLog.Received(cp._logger, cp._options.Identity, call.Action);
             return call.Action switch
             {
                 RemoteStartTransactionRequest.ActionName => Dispatch<RemoteStartTransactionRequest, RemoteStartTransactionResponse>(call, cp.OnRemoteStartAsync, cancellationToken),
@@ -145,7 +145,7 @@ public sealed partial class ChargePoint
 
     private ValueTask<ResetResponse> OnResetAsync(ResetRequest request, CancellationToken ct)
     {
-        ChargePointLog.Resetting(_logger, request.Type);
+        ChargePointLog.Resetting(_logger, _options.Identity, request.Type);
         Post(async () =>
         {
             var reason = request.Type == ResetType.Hard ? Reason.HardReset : Reason.SoftReset;

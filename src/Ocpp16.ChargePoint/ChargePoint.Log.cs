@@ -30,45 +30,45 @@ internal static partial class ChargePointLog
     [LoggerMessage(3003, LogLevel.Warning, "Charge point {Identity} disconnected ({CloseStatus})")]
     public static partial void Disconnected(ILogger logger, string identity, string closeStatus);
 
-    [LoggerMessage(3004, LogLevel.Information, "BootNotification answered {Status}, interval {Interval} s")]
-    public static partial void BootAnswered(ILogger logger, RegistrationStatus status, int interval);
+    [LoggerMessage(3004, LogLevel.Information, "{ChargePointId}: BootNotification answered {Status}, interval {Interval} s")]
+    public static partial void BootAnswered(ILogger logger, string chargePointId, RegistrationStatus status, int interval);
 
-    [LoggerMessage(3005, LogLevel.Information, "Connector {ConnectorId} status {Status} ({ErrorCode})")]
-    public static partial void StatusChanged(ILogger logger, int connectorId, ChargePointStatus status, ChargePointErrorCode errorCode);
+    [LoggerMessage(3005, LogLevel.Information, "{ChargePointId}: Connector {ConnectorId} status {Status} ({ErrorCode})")]
+    public static partial void StatusChanged(ILogger logger, string chargePointId, int connectorId, ChargePointStatus status, ChargePointErrorCode errorCode);
 
-    [LoggerMessage(3006, LogLevel.Information, "Transaction started on connector {ConnectorId}, meterStart {MeterStart} Wh")]
-    public static partial void TransactionStarting(ILogger logger, int connectorId, long meterStart);
+    [LoggerMessage(3006, LogLevel.Information, "{ChargePointId}: Transaction started on connector {ConnectorId}, meterStart {MeterStart} Wh")]
+    public static partial void TransactionStarting(ILogger logger, string chargePointId, int connectorId, long meterStart);
 
-    [LoggerMessage(3007, LogLevel.Information, "Transaction {TransactionId} on connector {ConnectorId} accepted ({Status})")]
-    public static partial void TransactionStarted(ILogger logger, int transactionId, int connectorId, AuthorizationStatus status);
+    [LoggerMessage(3007, LogLevel.Information, "{ChargePointId}: Transaction {TransactionId} on connector {ConnectorId} accepted ({Status})")]
+    public static partial void TransactionStarted(ILogger logger, string chargePointId, int transactionId, int connectorId, AuthorizationStatus status);
 
-    [LoggerMessage(3008, LogLevel.Information, "Transaction {TransactionId} on connector {ConnectorId} stopped: {Reason}, meterStop {MeterStop} Wh")]
-    public static partial void TransactionStopped(ILogger logger, int? transactionId, int connectorId, Reason reason, long meterStop);
+    [LoggerMessage(3008, LogLevel.Information, "{ChargePointId}: Transaction {TransactionId} on connector {ConnectorId} stopped: {Reason}, meterStop {MeterStop} Wh")]
+    public static partial void TransactionStopped(ILogger logger, string chargePointId, int? transactionId, int connectorId, Reason reason, long meterStop);
 
-    [LoggerMessage(3009, LogLevel.Debug, "IdTag {IdTag} presented: {Status}")]
-    public static partial void IdTagAuthorized(ILogger logger, string idTag, AuthorizationStatus status);
+    [LoggerMessage(3009, LogLevel.Debug, "{ChargePointId}: IdTag {IdTag} presented: {Status}")]
+    public static partial void IdTagAuthorized(ILogger logger, string chargePointId, string idTag, AuthorizationStatus status);
 
-    [LoggerMessage(3010, LogLevel.Information, "Authorization result {Status}")]
-    public static partial void AuthorizationResult(ILogger logger, AuthorizationStatus status);
+    [LoggerMessage(3010, LogLevel.Information, "{ChargePointId}: Authorization result {Status}")]
+    public static partial void AuthorizationResult(ILogger logger, string chargePointId, AuthorizationStatus status);
 
-    [LoggerMessage(3011, LogLevel.Warning, "{Action} failed: {Reason}")]
-    public static partial void CallFailed(ILogger logger, string action, string reason);
+    [LoggerMessage(3011, LogLevel.Warning, "{ChargePointId}: {Action} failed: {Reason}")]
+    public static partial void CallFailed(ILogger logger, string chargePointId, string action, string reason);
 
-    [LoggerMessage(3012, LogLevel.Warning, "Transaction message {Action} failed (attempt {Attempt} of {MaxAttempts}): {Reason}")]
-    public static partial void TransactionMessageRetry(ILogger logger, string action, int attempt, int maxAttempts, string reason);
+    [LoggerMessage(3012, LogLevel.Warning, "{ChargePointId}: Transaction message {Action} failed (attempt {Attempt} of {MaxAttempts}): {Reason}")]
+    public static partial void TransactionMessageRetry(ILogger logger, string chargePointId, string action, int attempt, int maxAttempts, string reason);
 
-    [LoggerMessage(3013, LogLevel.Information, "Received {Action} from the Central System")]
-    public static partial void Received(ILogger logger, string action);
+    [LoggerMessage(3013, LogLevel.Information, "{ChargePointId}: Received {Action} from the Central System")]
+    public static partial void Received(ILogger logger, string chargePointId, string action);
 
-    [LoggerMessage(3014, LogLevel.Warning, "{Action} {Kind} {Direction} violates its schema ({Verdict}): {Violations}")]
-    public static partial void PayloadViolation(ILogger logger, string action, OcppPayloadDirection direction, string kind, string verdict, string violations);
+    [LoggerMessage(3014, LogLevel.Warning, "{ChargePointId}: {Action} {Kind} {Direction} violates its schema ({Verdict}): {Violations}")]
+    public static partial void PayloadViolation(ILogger logger, string chargePointId, string action, OcppPayloadDirection direction, string kind, string verdict, string violations);
 
-    [LoggerMessage(3015, LogLevel.Error, "Unexpected error in the charge point loop")]
-    public static partial void LoopError(ILogger logger, Exception exception);
+    [LoggerMessage(3015, LogLevel.Error, "{ChargePointId}: Unexpected error in the charge point loop")]
+    public static partial void LoopError(ILogger logger, string chargePointId, Exception exception);
 
-    [LoggerMessage(3016, LogLevel.Information, "Reset ({Type}) requested by the Central System")]
-    public static partial void Resetting(ILogger logger, ResetType type);
+    [LoggerMessage(3016, LogLevel.Information, "{ChargePointId}: Reset ({Type}) requested by the Central System")]
+    public static partial void Resetting(ILogger logger, string chargePointId, ResetType type);
 
-    [LoggerMessage(3017, LogLevel.Debug, "MeterValues queued for connector {ConnectorId}: {EnergyWh} Wh")]
-    public static partial void MeterSampled(ILogger logger, int connectorId, decimal energyWh);
+    [LoggerMessage(3017, LogLevel.Debug, "{ChargePointId}: MeterValues queued for connector {ConnectorId}: {EnergyWh} Wh")]
+    public static partial void MeterSampled(ILogger logger, string chargePointId, int connectorId, decimal energyWh);
 }

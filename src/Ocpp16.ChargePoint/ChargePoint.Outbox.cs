@@ -192,7 +192,7 @@ public sealed partial class ChargePoint
                 {
                     if (!item.Transactional || e is ArgumentException)
                     {
-                        ChargePointLog.CallFailed(owner.Logger, e is OcppException ? "CALL" : "request", e.Message);
+                        ChargePointLog.CallFailed(owner.Logger, owner.Identity, e is OcppException ? "CALL" : "request", e.Message);
                         Remove(item);
                         item.Complete?.Invoke(null, e);
                         continue;
@@ -202,7 +202,7 @@ public sealed partial class ChargePoint
                     // TransactionMessageRetryInterval × attempt between tries; a timeout is retried likewise.
                     item.Attempts++;
                     var maxAttempts = Math.Max(1, owner.Configuration.GetInt32("TransactionMessageAttempts"));
-                    ChargePointLog.TransactionMessageRetry(owner.Logger, "transaction message", item.Attempts, maxAttempts, e.Message);
+                    ChargePointLog.TransactionMessageRetry(owner.Logger, owner.Identity, "transaction message", item.Attempts, maxAttempts, e.Message);
                     if (item.Attempts >= maxAttempts && e is not OcppTimeoutException)
                     {
                         Remove(item);

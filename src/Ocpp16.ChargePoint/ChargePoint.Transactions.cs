@@ -141,7 +141,7 @@ public sealed partial class ChargePoint
         {
             tx.Active = false;
             SaveTransaction(tx);
-            ChargePointLog.TransactionStopped(_logger, tx.TransactionId, tx.ConnectorId, Reason.PowerLoss, tx.LastMeterWh ?? tx.MeterStartWh);
+            ChargePointLog.TransactionStopped(_logger, _options.Identity, tx.TransactionId, tx.ConnectorId, Reason.PowerLoss, tx.LastMeterWh ?? tx.MeterStartWh);
             _outbox.EnqueueTransactionMessage(
                 new StopTransactionRequest
                 {
@@ -196,7 +196,7 @@ public sealed partial class ChargePoint
 
     private void SendStatusNotification(int connectorId, ChargePointStatus status, ChargePointErrorCode errorCode, string? info)
     {
-        ChargePointLog.StatusChanged(_logger, connectorId, status, errorCode);
+        ChargePointLog.StatusChanged(_logger, _options.Identity, connectorId, status, errorCode);
         var timestamp = Now;
         if (_accepted)
         {
@@ -305,8 +305,8 @@ public sealed partial class ChargePoint
 
         await AuthorizeAsync(idTag, info =>
         {
-            ChargePointLog.AuthorizationResult(_logger, info.Status);
-            ChargePointLog.IdTagAuthorized(_logger, idTag, info.Status);
+            ChargePointLog.AuthorizationResult(_logger, _options.Identity, info.Status);
+            ChargePointLog.IdTagAuthorized(_logger, _options.Identity, idTag, info.Status);
             if (info.Status != AuthorizationStatus.Accepted)
             {
                 return ValueTask.CompletedTask;
@@ -420,7 +420,7 @@ public sealed partial class ChargePoint
         c.Transaction = tx;
         _transactions[tx.LocalId] = tx;
         SaveTransaction(tx);
-        ChargePointLog.TransactionStarting(_logger, c.Id, tx.MeterStartWh);
+        ChargePointLog.TransactionStarting(_logger, _options.Identity, c.Id, tx.MeterStartWh);
         _outbox.EnqueueTransactionMessage(
             new StartTransactionRequest { ConnectorId = c.Id, IdTag = idTag, MeterStart = (int)tx.MeterStartWh, Timestamp = start },
             tx,
@@ -439,7 +439,7 @@ public sealed partial class ChargePoint
         }
 
         Cache(tx.IdTag, response.IdTagInfo);
-        ChargePointLog.TransactionStarted(_logger, response.TransactionId, c.Id, response.IdTagInfo.Status);
+        ChargePointLog.TransactionStarted(_logger, _options.Identity, response.TransactionId, c.Id, response.IdTagInfo.Status);
         TransactionStarted?.Invoke(this, new TransactionChange(c.Id, response.TransactionId, tx.MeterStartWh, null));
         if (response.IdTagInfo.Status != AuthorizationStatus.Accepted && ReferenceEquals(c.Transaction, tx))
         {
@@ -486,7 +486,7 @@ public sealed partial class ChargePoint
         tx.LastMeterWh = meterStop;
         tx.LastMeterTime = stop;
         SaveTransaction(tx);
-        ChargePointLog.TransactionStopped(_logger, tx.TransactionId, c.Id, reason, meterStop);
+        ChargePointLog.TransactionStopped(_logger, _options.Identity, tx.TransactionId, c.Id, reason, meterStop);
         _outbox.EnqueueTransactionMessage(
             new StopTransactionRequest
             {
@@ -555,7 +555,7 @@ public sealed partial class ChargePoint
             return;
         }
 
-        ChargePointLog.MeterSampled(_logger, c.Id, reading.EnergyActiveImportRegisterWh);
+        ChargePointLog.MeterSampled(_logger, _options.Identity, c.Id, reading.EnergyActiveImportRegisterWh);
         tx.LastMeterWh = (long)reading.EnergyActiveImportRegisterWh;
         tx.LastMeterTime = meterValue.Timestamp;
         SaveTransaction(tx);

@@ -298,7 +298,7 @@ public sealed partial class ChargePoint : IAsyncDisposable
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                ChargePointLog.LoopError(_logger, e);
+                ChargePointLog.LoopError(_logger, _options.Identity, e);
             }
         }
     }
@@ -453,7 +453,7 @@ public sealed partial class ChargePoint : IAsyncDisposable
             try
             {
                 var response = await OcppTypedRpc.CallAsync(connection, request, _options.Validation, ReportViolation, null, ct).ConfigureAwait(false);
-                ChargePointLog.BootAnswered(_logger, response.Status, response.Interval);
+                ChargePointLog.BootAnswered(_logger, _options.Identity, response.Status, response.Interval);
                 lock (_stateGate)
                 {
                     _registrationStatus = response.Status;
@@ -480,7 +480,7 @@ public sealed partial class ChargePoint : IAsyncDisposable
             }
             catch (OcppException e)
             {
-                ChargePointLog.CallFailed(_logger, BootNotificationRequest.ActionName, e.Message);
+                ChargePointLog.CallFailed(_logger, _options.Identity, BootNotificationRequest.ActionName, e.Message);
                 retry = TimeSpan.FromSeconds(10);
             }
 
@@ -536,7 +536,7 @@ public sealed partial class ChargePoint : IAsyncDisposable
     internal void ReportViolation(OcppPayloadViolation violation)
     {
         OcppMetrics.RecordValidationFailure(violation);
-        ChargePointLog.PayloadViolation(_logger, violation.Action, violation.Direction, violation.IsRequest ? "request" : "response", violation.Accepted ? "accepted" : "rejected", string.Join("; ", violation.Violations));
+        ChargePointLog.PayloadViolation(_logger, _options.Identity, violation.Action, violation.Direction, violation.IsRequest ? "request" : "response", violation.Accepted ? "accepted" : "rejected", string.Join("; ", violation.Violations));
         PayloadViolation?.Invoke(this, violation);
     }
 
