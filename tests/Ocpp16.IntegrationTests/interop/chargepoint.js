@@ -10,7 +10,7 @@
 // may also be given through env OCPP_INTEROP_PASSWORD so it never shows up on a command line.
 
 const { RPCClient, createRPCError } = require('ocpp-rpc');
-const { emit, log, parseArgs, describeError, ResponseOverrides, readCommands, reportDiagnostics, now } = require('./common');
+const { emit, log, parseArgs, describeError, ResponseOverrides, readCommands, reportDiagnostics, now, makeShutdown } = require('./common');
 
 const args = parseArgs(process.argv.slice(2));
 const endpoint = args.endpoint;
@@ -237,22 +237,7 @@ async function onCommand(cmd) {
     }
 }
 
-let shuttingDown = false;
-async function shutdown(code) {
-    if (shuttingDown) {
-        return;
-    }
-    shuttingDown = true;
-    const timer = setTimeout(() => process.exit(code), 1500);
-    timer.unref();
-    try {
-        await client.close({ code: 1000, force: false });
-    } catch (err) {
-        log('close failed:', String(err?.message ?? err));
-    }
-    emit({ event: 'exited' });
-    process.exit(code);
-}
+const shutdown = makeShutdown(() => client.close({ code: 1000, force: false }));
 
 process.on('SIGTERM', () => shutdown(0));
 process.on('SIGINT', () => shutdown(0));

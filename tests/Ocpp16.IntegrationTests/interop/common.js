@@ -160,4 +160,27 @@ function now() {
     return new Date().toISOString();
 }
 
-module.exports = { emit, log, parseArgs, describeError, ResponseOverrides, readCommands, reportDiagnostics, now };
+/**
+ * Returns shutdown(code): runs closeFn once (bounded to 1.5 s), prints {"event":"exited"} and exits the process.
+ * Shared by csms.js and chargepoint.js (SIGTERM, SIGINT, stdin closed, or the "exit" command).
+ */
+function makeShutdown(closeFn) {
+    let shuttingDown = false;
+    return async function shutdown(code) {
+        if (shuttingDown) {
+            return;
+        }
+        shuttingDown = true;
+        const timer = setTimeout(() => process.exit(code), 1500);
+        timer.unref();
+        try {
+            await closeFn();
+        } catch (err) {
+            log('close failed:', String(err?.message ?? err));
+        }
+        emit({ event: 'exited' });
+        process.exit(code);
+    };
+}
+
+module.exports = { emit, log, parseArgs, describeError, ResponseOverrides, readCommands, reportDiagnostics, now, makeShutdown };

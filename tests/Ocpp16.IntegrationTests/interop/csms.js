@@ -11,7 +11,7 @@
 // --quiet suppresses the per-call {"event":"call"} lines (load benchmark); everything else is unchanged.
 
 const { RPCServer, createRPCError } = require('ocpp-rpc');
-const { emit, log, parseArgs, describeError, ResponseOverrides, readCommands, reportDiagnostics, now } = require('./common');
+const { emit, log, parseArgs, describeError, ResponseOverrides, readCommands, reportDiagnostics, now, makeShutdown } = require('./common');
 
 const args = parseArgs(process.argv.slice(2));
 const port = Number(args.port ?? 0);
@@ -151,22 +151,7 @@ async function onCommand(cmd) {
     }
 }
 
-let shuttingDown = false;
-async function shutdown(code) {
-    if (shuttingDown) {
-        return;
-    }
-    shuttingDown = true;
-    const timer = setTimeout(() => process.exit(code), 1500);
-    timer.unref();
-    try {
-        await server.close({ code: 1001, reason: 'Server shutting down' });
-    } catch (err) {
-        log('close failed:', String(err?.message ?? err));
-    }
-    emit({ event: 'exited' });
-    process.exit(code);
-}
+const shutdown = makeShutdown(() => server.close({ code: 1001, reason: 'Server shutting down' }));
 
 process.on('SIGTERM', () => shutdown(0));
 process.on('SIGINT', () => shutdown(0));
