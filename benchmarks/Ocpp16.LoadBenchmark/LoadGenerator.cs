@@ -7,7 +7,7 @@ using System.Text.Json;
 namespace Ocpp16.LoadBenchmark;
 
 /// <summary>Options of the <c>load</c> role.</summary>
-internal sealed record LoadOptions(Uri Url, int Stations, string Mode, double DurationSeconds, double WarmupSeconds, int ServerPid, Uri? GcUrl, int ConnectConcurrency);
+internal sealed record LoadOptions(Uri Url, int Stations, string Mode, double DurationSeconds, double WarmupSeconds, int ServerPid, Uri? GcUrl, int ConnectConcurrency, double MaxWarmupSeconds = 90);
 
 /// <summary>
 /// N simulated charge points, each a raw <see cref="ClientWebSocket"/> (subprotocol ocpp1.6) with hand-written frames and
@@ -114,9 +114,13 @@ internal sealed class LoadGenerator
         {
             _started = Stopwatch.GetTimestamp();
             _go.SetResult();
+            var warmWatch = Stopwatch.StartNew();
             await Task.Delay(TimeSpan.FromSeconds(_options.WarmupSeconds)).ConfigureAwait(false);
+            await WaitForJitToSettleAsync(warmWatch).ConfigureAwait(false);
+            result["warmupSeconds"] = warmWatch.Elapsed.TotalSeconds;
 
             var gc0 = await ReadServerGcStatsAsync().ConfigureAwait(false);
+            var selfJit0 = System.Runtime.JitInfo.GetCompiledMethodCount(currentThread: false);
             var server0 = ProcStats.ReadCpuTicks(_options.ServerPid);
             var self0 = ProcStats.ReadCpuTicks(Environment.ProcessId);
             Interlocked.Exchange(ref _failures, 0);
@@ -134,7 +138,13 @@ internal sealed class LoadGenerator
                 result["serverGen1"] = gc1[1] - gc0[1];
                 result["serverGen2"] = gc1[2] - gc0[2];
                 result["serverGcPauseMs"] = gc1[3] - gc0[3];
+                if (gc0.Length > 5 && gc1.Length > 5)
+                {
+                    result["serverJitMethodsInWindow"] = gc1[5] - gc0[5];
+                }
             }
+
+            result["loadJitMethodsInWindow"] = System.Runtime.JitInfo.GetCompiledMethodCount(currentThread: false) - selfJit0;
 
             var calls = Interlocked.Read(ref _windowCalls);
             var failures = Interlocked.Read(ref _failures);
@@ -174,6 +184,36 @@ internal sealed class LoadGenerator
 
         Console.WriteLine("RESULT " + JsonSerializer.Serialize(result, LoadJsonContext.Default.DictionaryStringDouble));
         return 0;
+    }
+
+    /// <summary>
+    /// Keeps the load running until the JIT of both processes has settled: tiered compilation promotes hot methods only
+    /// after a call-counting delay (ten times longer on a process pinned to one core) and compiles them on a background
+    /// thread that competes with the busy one, so a short fixed warm-up measures partly instrumented tier-0 code. Settled
+    /// = no method compiled by the server (via /stats; .NET servers only) nor by this process in the last 3 s, or
+    /// <see cref="LoadOptions.MaxWarmupSeconds"/> reached.
+    /// </summary>
+    private async Task WaitForJitToSettleAsync(Stopwatch warmWatch)
+    {
+        const int QuietSeconds = 3;
+        var quiet = 0;
+        long lastSelf = -1;
+        double lastServer = -1;
+        while (quiet < QuietSeconds && warmWatch.Elapsed.TotalSeconds < _options.MaxWarmupSeconds)
+        {
+            var self = System.Runtime.JitInfo.GetCompiledMethodCount(currentThread: false);
+            var stats = await ReadServerGcStatsAsync().ConfigureAwait(false);
+            var server = stats is { Length: > 5 } ? stats[5] : 0;
+            quiet = self == lastSelf && server == lastServer ? quiet + 1 : 0;
+            lastSelf = self;
+            lastServer = server;
+            if (quiet < QuietSeconds)
+            {
+                await Task.Delay(1000).ConfigureAwait(false);
+            }
+        }
+
+        Console.Error.WriteLine($"[load] warm-up {warmWatch.Elapsed.TotalSeconds:F0} s (JIT {(quiet >= QuietSeconds ? "settled" : "still compiling at the limit")})");
     }
 
     private static double Percentile(ReadOnlySpan<int> sorted, double p)

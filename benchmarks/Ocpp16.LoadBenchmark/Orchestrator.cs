@@ -22,7 +22,7 @@ internal static class Orchestrator
     {
         var quick = options.Has("quick");
         var duration = options.GetDouble("duration", quick ? 5 : 15);
-        var warmup = options.GetDouble("warmup", quick ? 2 : 3);
+        var warmup = options.GetDouble("warmup", quick ? 2 : 10);
         var kinds = options.Get("kinds", string.Join(',', s_allKinds)).Split(',', StringSplitOptions.RemoveEmptyEntries);
         var scenarios = options.Get("scenarios", string.Join(',', s_allScenarios)).Split(',', StringSplitOptions.RemoveEmptyEntries)
             .Select(name => ParseScenario(name, quick ? 10 : 1)).ToList();
@@ -48,7 +48,7 @@ internal static class Orchestrator
             }
         }
 
-        Console.Error.WriteLine($"[run] {Environment.ProcessorCount} cores; taskset {(taskset is null ? "missing" : "server -c 0, load -c 1")}; duration {duration} s, warm-up {warmup} s");
+        Console.Error.WriteLine($"[run] {Environment.ProcessorCount} cores; taskset {(taskset is null ? "missing" : "server -c 0, load -c 1")}; duration {duration} s, warm-up at least {warmup} s and until the JIT has settled (at most 90 s)");
         var results = new Dictionary<(string Scenario, string Kind), Dictionary<string, double>>();
         foreach (var scenario in scenarios)
         {
@@ -146,7 +146,7 @@ internal static class Orchestrator
                 }
             };
             load.BeginOutputReadLine();
-            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(warmup + duration + 180));
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(Math.Max(warmup, 90) + duration + 180));
             try
             {
                 await load.WaitForExitAsync(limit.Token).ConfigureAwait(false);
@@ -230,8 +230,8 @@ internal static class Orchestrator
         string F(double v, string format) => double.IsNaN(v) ? "–" : v.ToString(format, CultureInfo.InvariantCulture);
         double Get(string scenario, string kind, string key) => results.TryGetValue((scenario, kind), out var r) && r.TryGetValue(key, out var v) ? v : double.NaN;
 
-        sb.AppendLine("| Scenario | Server | calls/s | p50 ms | p99 ms | max ms | server CPU µs/call | server CPU % | load CPU % | server GC pause ms (gen0/1/2) | server alloc B/call | failures | connect+boot ms | connect failures | idle RSS Δ B/conn |");
-        sb.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        sb.AppendLine("| Scenario | Server | calls/s | p50 ms | p99 ms | max ms | server CPU µs/call | server CPU % | load CPU % | server GC pause ms (gen0/1/2) | server alloc B/call | failures | connect+boot ms | connect failures | idle RSS Δ B/conn | warm-up s | server JIT methods in window |");
+        sb.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var s in scenarios)
         {
             foreach (var k in kinds)
@@ -240,7 +240,7 @@ internal static class Orchestrator
                 sb.Append(CultureInfo.InvariantCulture, $"| {F(Get(s.Name, k, "callsPerSecond"), "N0")} | {F(Get(s.Name, k, "p50Ms"), "0.00")} | {F(Get(s.Name, k, "p99Ms"), "0.00")} | {F(Get(s.Name, k, "maxMs"), "0.0")} ");
                 sb.Append(CultureInfo.InvariantCulture, $"| {F(Get(s.Name, k, "serverCpuUsPerCall"), "0.0")} | {F(Get(s.Name, k, "serverCpuPercent"), "0")} | {F(Get(s.Name, k, "loadCpuPercent"), "0")} ");
                 sb.Append(CultureInfo.InvariantCulture, $"| {F(Get(s.Name, k, "serverGcPauseMs"), "0")} ({F(Get(s.Name, k, "serverGen0"), "0")}/{F(Get(s.Name, k, "serverGen1"), "0")}/{F(Get(s.Name, k, "serverGen2"), "0")}) | {F(Get(s.Name, k, "serverAllocBytesPerCall"), "N0")} | {F(Get(s.Name, k, "failures"), "0")} ");
-                sb.AppendLine(CultureInfo.InvariantCulture, $"| {F(Get(s.Name, k, "connectBootMs"), "N0")} | {F(Get(s.Name, k, "connectFailures"), "0")} | {F(Get(s.Name, k, "idleBytesPerConnection"), "N0")} |");
+                sb.AppendLine(CultureInfo.InvariantCulture, $"| {F(Get(s.Name, k, "connectBootMs"), "N0")} | {F(Get(s.Name, k, "connectFailures"), "0")} | {F(Get(s.Name, k, "idleBytesPerConnection"), "N0")} | {F(Get(s.Name, k, "warmupSeconds"), "0")} | {F(Get(s.Name, k, "serverJitMethodsInWindow"), "0")} |");
             }
         }
 

@@ -26,7 +26,8 @@ switch (args[0])
             options.GetDouble("warmup", 3),
             options.GetInt("server-pid", 0),
             options.TryGet("gc-url") is { } gc ? new Uri(gc) : null,
-            options.GetInt("connect-concurrency", 64));
+            options.GetInt("connect-concurrency", 64),
+            options.GetDouble("max-warmup", 90));
         if (load.Mode is not ("closed" or "paced" or "idle"))
         {
             Console.Error.WriteLine($"unknown mode '{load.Mode}' (closed|paced|idle)");
