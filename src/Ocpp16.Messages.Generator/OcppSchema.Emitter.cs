@@ -153,7 +153,23 @@ namespace Ocpp16.Messages.Generator
                 w.Line();
                 w.Line("if (!reader.ValueIsEscaped && !reader.HasValueSequence)");
                 w.Line("{");
-                w.Line("var span = reader.ValueSpan;");
+                w.Line("if (TryMatch_" + e.TypeName + "(reader.ValueSpan, out value))");
+                w.Line("{");
+                w.Line("return true;");
+                w.Line("}");
+                w.Line("}");
+                w.Line("else if (global::Ocpp16.Messages.OcppEnums.TryParse(reader.GetString(), out value))");
+                w.Line("{");
+                w.Line("return true;");
+                w.Line("}");
+                w.Line();
+                w.Line("value = default;");
+                w.Line("return OcppJson.UnknownEnum(ref state, \"\");");
+                w.Line("}");
+                w.Line();
+                w.Line("/// <summary>Matches the unescaped UTF-8 wire string of a <see cref=\"global::Ocpp16.Messages." + e.TypeName + "\"/> value: by length, then bytes.</summary>");
+                w.Line("internal static bool TryMatch_" + e.TypeName + "(global::System.ReadOnlySpan<byte> span, out " + t + " value)");
+                w.Line("{");
                 w.Line("switch (span.Length)");
                 w.Line("{");
                 foreach (var group in e.Values.GroupBy(v => Encoding.UTF8.GetByteCount(v)).OrderBy(g => g.Key))
@@ -168,14 +184,9 @@ namespace Ocpp16.Messages.Generator
                 }
 
                 w.Line("}");
-                w.Line("}");
-                w.Line("else if (global::Ocpp16.Messages.OcppEnums.TryParse(reader.GetString(), out value))");
-                w.Line("{");
-                w.Line("return true;");
-                w.Line("}");
                 w.Line();
                 w.Line("value = default;");
-                w.Line("return OcppJson.UnknownEnum(ref state, \"\");");
+                w.Line("return false;");
                 w.Line("}");
                 w.Line();
             }
@@ -386,6 +397,26 @@ namespace Ocpp16.Messages.Generator
             w.Line("}");
             w.Line();
             w.Line("private static bool ReadCore(global::System.ReadOnlySpan<byte> utf8Json, ref global::Ocpp16.Messages.Serialization.OcppReadState state, out " + t + "? value)");
+            w.Line("    => TryReadFastPath(utf8Json, out value) || ReadExactPath(utf8Json, ref state, out value);");
+            w.Line();
+            w.Line("/// <summary>");
+            w.Line("/// The fast path: reads <paramref name=\"utf8Json\"/> with <see cref=\"global::Ocpp16.Messages.Serialization.OcppFastReader\"/> when it is");
+            w.Line("/// certainly valid (no violation in any mode); <see langword=\"false\"/> leaves the payload to <see cref=\"ReadExactPath\"/>.");
+            w.Line("/// </summary>");
+            w.Line("internal static bool TryReadFastPath(global::System.ReadOnlySpan<byte> utf8Json, [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out " + t + "? value)");
+            w.Line("{");
+            w.Line("var reader = new global::Ocpp16.Messages.Serialization.OcppFastReader(utf8Json);");
+            w.Line("if (global::Ocpp16.Messages.Serialization.OcppCodec.Fast_" + shapeId + "(ref reader, out value) && reader.TryEndDocument())");
+            w.Line("{");
+            w.Line("return true;");
+            w.Line("}");
+            w.Line();
+            w.Line("value = null;");
+            w.Line("return false;");
+            w.Line("}");
+            w.Line();
+            w.Line("/// <summary>The exact path: reads and checks with <see cref=\"global::System.Text.Json.Utf8JsonReader\"/>, reporting every violation to <paramref name=\"state\"/>.</summary>");
+            w.Line("internal static bool ReadExactPath(global::System.ReadOnlySpan<byte> utf8Json, ref global::Ocpp16.Messages.Serialization.OcppReadState state, out " + t + "? value)");
             w.Line("{");
             w.Line("var reader = new global::System.Text.Json.Utf8JsonReader(utf8Json, global::Ocpp16.Messages.Serialization.OcppCodec.ReaderOptions);");
             w.Line("bool ok;");
@@ -466,6 +497,7 @@ namespace Ocpp16.Messages.Generator
             foreach (var shape in ctx.Model.Shapes)
             {
                 EmitReader(ctx, w, shape);
+                EmitFastReader(ctx, w, shape);
                 EmitValidator(ctx, w, shape);
             }
 
@@ -684,6 +716,176 @@ namespace Ocpp16.Messages.Generator
                     break;
                 }
             }
+        }
+
+        /// <summary>
+        /// Emits <c>Fast_{ShapeId}</c>: the same object read with <c>OcppFastReader</c>, every constraint checked strictly,
+        /// giving up (<c>return false</c>) on anything the fast path does not certainly accept.
+        /// </summary>
+        private static void EmitFastReader(Context ctx, CodeWriter w, ObjectShape shape)
+        {
+            var t = Ns + shape.TypeName;
+            w.Line("internal static bool Fast_" + shape.ShapeId + "(ref OcppFastReader reader, [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out " + t + "? value)");
+            w.Line("{");
+            w.Line("value = null;");
+            for (var i = 0; i < shape.Properties.Count; i++)
+            {
+                var p = shape.Properties[i];
+                var lt = CsType(p.Value);
+                w.Line(lt + (IsValueType(p.Value) ? " p" : "? p") + i.ToString(CultureInfo.InvariantCulture) + " = default;");
+                w.Line("bool has" + i.ToString(CultureInfo.InvariantCulture) + " = false;");
+            }
+
+            w.Line("if (!reader.TryBeginObject(out var end))");
+            w.Line("{");
+            w.Line("return false;");
+            w.Line("}");
+            w.Line();
+            w.Line("while (!end)");
+            w.Line("{");
+            if (shape.Properties.Count == 0)
+            {
+                w.Line("return false;");
+            }
+            else
+            {
+                // Dispatch on the first byte of the name, then match whole quoted names (schema order within a group): a
+                // name that is not literally one of the schema's (unknown, escaped) makes the fast path give up.
+                w.Line("switch (reader.PeekNameStart())");
+                w.Line("{");
+                foreach (var group in shape.Properties.Select((p, i) => (p, i)).GroupBy(x => x.p.JsonName[0]).OrderBy(g => g.Key))
+                {
+                    w.Line("case (byte)'" + group.Key + "':");
+                    foreach (var (p, i) in group)
+                    {
+                        var idx = i.ToString(CultureInfo.InvariantCulture);
+                        w.Line("if (reader.TryMatchName(\"\\\"" + p.JsonName + "\\\"\"u8))");
+                        w.Line("{");
+                        w.Line("if (has" + idx + " || !reader.TryReadColon())");
+                        w.Line("{");
+                        w.Line("return false;");
+                        w.Line("}");
+                        w.Line();
+                        EmitFastReadValue(ctx, w, p.Value, "p" + idx, 0);
+                        w.Line("has" + idx + " = true;");
+                        w.Line("break;");
+                        w.Line("}");
+                        w.Line();
+                    }
+
+                    w.Line("return false;");
+                }
+
+                w.Line("default:");
+                w.Line("return false;");
+                w.Line("}");
+                w.Line();
+                w.Line("if (!reader.TryEndMember(out end))");
+                w.Line("{");
+                w.Line("return false;");
+                w.Line("}");
+            }
+
+            w.Line("}");
+            w.Line();
+            var required = shape.Properties.Select((p, i) => (p, i)).Where(x => x.p.Required).Select(x => "!has" + x.i.ToString(CultureInfo.InvariantCulture)).ToList();
+            if (required.Count > 0)
+            {
+                w.Line("if (" + string.Join(" || ", required) + ")");
+                w.Line("{");
+                w.Line("return false;");
+                w.Line("}");
+                w.Line();
+            }
+
+            w.Line("value = new " + t);
+            w.Line("{");
+            for (var i = 0; i < shape.Properties.Count; i++)
+            {
+                var p = shape.Properties[i];
+                var idx = i.ToString(CultureInfo.InvariantCulture);
+                if (p.Required)
+                {
+                    w.Line(p.CsName + " = p" + idx + (IsValueType(p.Value) ? string.Empty : "!") + ",");
+                }
+                else
+                {
+                    w.Line(p.CsName + " = has" + idx + " ? p" + idx + " : null,");
+                }
+            }
+
+            w.Line("};");
+            w.Line("return true;");
+            w.Line("}");
+            w.Line();
+        }
+
+        /// <summary>Emits statements that read the value at the fast reader into <paramref name="target"/>, or <c>return false</c>.</summary>
+        private static void EmitFastReadValue(Context ctx, CodeWriter w, ValueModel v, string target, int depth)
+        {
+            var d = depth.ToString(CultureInfo.InvariantCulture);
+            switch (v.Kind)
+            {
+                case ValueKind.String:
+                    w.Line("if (!reader.TryReadString(" + v.MaxLength.ToString(CultureInfo.InvariantCulture) + ", out " + target + "))");
+                    break;
+                case ValueKind.Integer:
+                    w.Line("if (!reader.TryReadInt32(out " + target + "))");
+                    break;
+                case ValueKind.Number:
+                    w.Line("if (!reader.TryReadDecimal(" + (v.MultipleOfTenth ? "true" : "false") + ", out " + target + "))");
+                    break;
+                case ValueKind.Boolean:
+                    w.Line("if (!reader.TryReadBoolean(out " + target + "))");
+                    break;
+                case ValueKind.DateTime:
+                    w.Line("if (!reader.TryReadDateTime(out " + target + "))");
+                    break;
+                case ValueKind.Enum:
+                    var allowed = ctx.EnumShapeFull.Contains(v.ShapeId!) ? string.Empty : " || !Allowed_" + v.ShapeId + "(" + target + ")";
+                    w.Line("if (!reader.TryReadStringBytes(out var text" + d + ") || !TryMatch_" + v.TypeName + "(text" + d + ", out " + target + ")" + allowed + ")");
+                    break;
+                case ValueKind.Object:
+                    w.Line("if (!Fast_" + v.ShapeId + "(ref reader, out " + target + "))");
+                    break;
+                case ValueKind.Array:
+                {
+                    var itemType = CsType(v.Items!);
+                    w.Line("if (!reader.TryBeginArray(out var endArray" + d + "))");
+                    w.Line("{");
+                    w.Line("return false;");
+                    w.Line("}");
+                    w.Line();
+                    w.Line("var list" + d + " = new OcppArrayBuilder<" + itemType + ">();");
+                    w.Line("while (!endArray" + d + ")");
+                    w.Line("{");
+                    w.Line(itemType + (IsValueType(v.Items!) ? " item" : "? item") + d + ";");
+                    EmitFastReadValue(ctx, w, v.Items!, "item" + d, depth + 1);
+                    w.Line("list" + d + ".Add(item" + d + (IsValueType(v.Items!) ? string.Empty : "!") + ");");
+                    w.Line("if (!reader.TryEndItem(out endArray" + d + "))");
+                    w.Line("{");
+                    w.Line("return false;");
+                    w.Line("}");
+                    w.Line("}");
+                    w.Line();
+                    if (v.MinItems > 0)
+                    {
+                        w.Line("if (list" + d + ".Count < " + v.MinItems.ToString(CultureInfo.InvariantCulture) + ")");
+                        w.Line("{");
+                        w.Line("return false;");
+                        w.Line("}");
+                        w.Line();
+                    }
+
+                    w.Line(target + " = list" + d + ".ToArrayAndReturn();");
+                    return;
+                }
+            }
+
+            w.Line("{");
+            w.Line("return false;");
+            w.Line("}");
+            w.Line();
         }
 
         private static void EmitValidator(Context ctx, CodeWriter w, ObjectShape shape)

@@ -31,7 +31,7 @@ public sealed class OcppValidationOptions
     /// <summary>
     /// When <see langword="true"/>, a value that violates <c>"multipleOf": 0.1</c> (the charging schedule
     /// <c>limit</c> and <c>minChargingRate</c>, in A or W) is accepted, e.g. 6.25 or 16.67 as sent by many Central
-    /// Systems in the field. Default: <see langword="false"/> — the check is exact on decimals (7.3 passes, 7.35 fails).
+    /// Systems in the field. Default: <see langword="false"/> — the check is exact (7.3 passes, 7.35 fails; a received number is checked on its JSON digits, so 7.30 and 73e-1 pass and 1e-30 fails).
     /// </summary>
     public bool TolerateMultipleOf { get; init; }
 }

@@ -84,12 +84,15 @@ internal static class OcppJson
             return state.Fatal(OcppErrorCode.TypeConstraintViolation, segment, "expected a JSON number");
         }
 
-        if (!reader.TryGetDecimal(out value))
+        // Short numbers (the usual case) are built from their digits; the rest go through the general parser.
+        var token = reader.HasValueSequence ? default : reader.ValueSpan;
+        if (!(token.Length > 0 && OcppNumber.TryParseSimpleDecimal(token, out value)) && !reader.TryGetDecimal(out value))
         {
             return state.Fatal(OcppErrorCode.PropertyConstraintViolation, segment, "number out of the supported range (decimal)");
         }
 
-        if (multipleOfTenth && state.CheckMultipleOf && decimal.Remainder(value, 0.1m) != 0m)
+        // Exact on the JSON text (7.30 and 73e-1 pass, 7.35 and 1e-30 do not), whatever decimal makes of it.
+        if (multipleOfTenth && state.CheckMultipleOf && !(token.Length > 0 ? OcppNumber.IsMultipleOfTenth(token) : decimal.Remainder(value, 0.1m) == 0m))
         {
             return state.Report(OcppErrorCode.PropertyConstraintViolation, segment, "number is not a multiple of 0.1");
         }

@@ -227,6 +227,26 @@ public sealed class KnownDifferencesTests
         AssertRejected("SetChargingProfile.json", json, OcppErrorCode.PropertyConstraintViolation, "$.csChargingProfiles.chargingSchedule.chargingSchedulePeriod[0].limit");
     }
 
+    // ---- 8. multipleOf on numbers that decimal cannot hold exactly: we check the JSON text, NJsonSchema a rounded value. ----
+
+    /// <summary>
+    /// JSON Schema's multipleOf holds when the value divided by 0.1 is an integer. 1e-30, 1e-400 and
+    /// 1.000000000000000000000000000001 are not multiples of 0.1; we check the digits of the JSON text exactly and reject
+    /// them. NJsonSchema reads them through Newtonsoft's <c>double</c>, where they round to 0 or 1, and accepts. We are
+    /// right. (Before run 5 of the benchmarks our check was <c>decimal.Remainder</c> on the decimal, which rounds the same
+    /// way and accepted them too.)
+    /// </summary>
+    [Theory]
+    [InlineData("1e-30")]
+    [InlineData("1e-400")]
+    [InlineData("1.000000000000000000000000000001")]
+    public void MultipleOf_BelowDecimalResolution_NJsonSchemaAccepts_WeReject(string limit)
+    {
+        var json = "{\"connectorId\":1,\"csChargingProfiles\":{\"chargingProfileId\":1,\"stackLevel\":0,\"chargingProfilePurpose\":\"TxProfile\",\"chargingProfileKind\":\"Absolute\",\"chargingSchedule\":{\"chargingRateUnit\":\"A\",\"chargingSchedulePeriod\":[{\"startPeriod\":0,\"limit\":" + limit + "}]}}}";
+        Assert.Empty(Oracle.Validate("SetChargingProfile.json", json));
+        AssertRejected("SetChargingProfile.json", json, OcppErrorCode.PropertyConstraintViolation, "$.csChargingProfiles.chargingSchedule.chargingSchedulePeriod[0].limit");
+    }
+
     private static IOcppMessage AssertAccepted(string fileName, string json)
     {
         var ok = SchemaRepository.ReaderFor(fileName)(Encoding.UTF8.GetBytes(json), null, out var message, out var violation);
