@@ -24,8 +24,11 @@ public sealed class CentralSystemOptions
     public DuplicateConnectionPolicy DuplicateConnections { get; set; } = DuplicateConnectionPolicy.ReplaceExisting;
 
     /// <summary>
-    /// Interval of WebSocket pings the Central System sends to each charge point, or <see langword="null"/> for Kestrel's
-    /// default keep-alive. Default <see langword="null"/>.
+    /// Interval of WebSocket keep-alive frames the Central System sends to each charge point (RFC 6455 §5.5.2), or
+    /// <see langword="null"/> for none: in OCPP 1.6 the charge point pings, at its <c>WebSocketPingInterval</c>
+    /// (OCPP 1.6 §9.1.40). Without <see cref="PingTimeout"/> these are unsolicited pongs that keep NAT mappings open;
+    /// with it, pings whose pong must arrive in time. Default <see langword="null"/>, which also saves a timer per
+    /// connection.
     /// </summary>
     public TimeSpan? PingInterval { get; set; }
 

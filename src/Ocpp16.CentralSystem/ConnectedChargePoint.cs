@@ -9,17 +9,16 @@ namespace Ocpp16.CentralSystem;
 /// A charge point connected to this Central System: its identity and typed calls for the CS→CP actions.
 /// Obtained from <see cref="OcppCentralSystem"/> or passed to the handlers. Owned by the Central System, which closes it.
 /// </summary>
-public sealed class ConnectedChargePoint
+public sealed class ConnectedChargePoint : IOcppViolationSink
 {
     private readonly OcppRpcConnection _connection;
     private readonly CentralSystemOptions _options;
+    private readonly OcppCentralSystem? _owner;
 
-    private readonly Action<OcppPayloadViolation>? _report;
-
-    internal ConnectedChargePoint(string id, OcppRpcConnection connection, CentralSystemOptions options, string? remoteAddress, DateTimeOffset connectedAt, Action<ConnectedChargePoint, OcppPayloadViolation>? report = null)
+    internal ConnectedChargePoint(string id, OcppRpcConnection connection, CentralSystemOptions options, string? remoteAddress, DateTimeOffset connectedAt, OcppCentralSystem? owner = null)
     {
         Id = id;
-        _report = report is null ? null : v => report(this, v);
+        _owner = owner;
         _connection = connection;
         _options = options;
         RemoteAddress = remoteAddress;
@@ -55,12 +54,14 @@ public sealed class ConnectedChargePoint
     /// <exception cref="OcppProtocolException">The response violates its schema.</exception>
     public Task<TResponse> CallAsync<TResponse>(IOcppRequest<TResponse> request, CancellationToken cancellationToken = default)
         where TResponse : class, IOcppResponse, IOcppMessageReader<TResponse>
-        => OcppTypedRpc.CallAsync(_connection, request, _options.Validation, _report, _options.CallTimeout, cancellationToken).AsTask();
+        => OcppTypedRpc.CallAsync(_connection, request, _options.Validation, this, _options.CallTimeout, cancellationToken).AsTask();
 
-    internal void Report(OcppPayloadViolation violation) => _report?.Invoke(violation);
+    /// <summary>The next older live connection with the same identity, if any (the Central System's registry chain).</summary>
+    internal ConnectedChargePoint? OlderSameIdentity { get; set; }
 
-    /// <summary>The violation reporter bound to this charge point (one delegate for the connection's lifetime).</summary>
-    internal Action<OcppPayloadViolation>? Reporter => _report;
+    /// <summary>Reports a payload violation to the owning Central System (its log, metric and event).</summary>
+    /// <param name="violation">The violation.</param>
+    void IOcppViolationSink.Report(OcppPayloadViolation violation) => _owner?.ReportViolation(this, violation);
 
     /// <summary>
     /// Sends any CS→CP request and returns the raw result as a value: the CALLRESULT payload (not yet validated),
@@ -72,7 +73,7 @@ public sealed class ConnectedChargePoint
     /// <exception cref="ArgumentException">The request violates its schema; nothing was sent.</exception>
     public async Task<OcppCallResult> SendAsync(IOcppRequest request, CancellationToken cancellationToken = default)
     {
-        OcppTypedRpc.ValidateOutgoingRequest(request, _options.Validation, _report);
+        OcppTypedRpc.ValidateOutgoingRequest(request, _options.Validation, this);
 
         return await _connection.CallAsync(request.Action, request, _options.CallTimeout, cancellationToken).ConfigureAwait(false);
     }

@@ -27,6 +27,7 @@ namespace Microsoft.Extensions.DependencyInjection
             }
 
             services.TryAddSingleton<OcppCentralSystem>();
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, Ocpp16.CentralSystem.CentralSystemShutdown>());
             return new Ocpp16CentralSystemBuilder(services);
         }
     }

@@ -24,13 +24,23 @@ public sealed class OcppCentralSystem
 {
     private readonly Lock _registryGate = new();
 
-    /// <summary>Live connections per identity, newest last (more than one only with <see cref="DuplicateConnectionPolicy.AllowBoth"/> or while a replaced one closes).</summary>
-    private readonly Dictionary<string, List<ConnectedChargePoint>> _chargePoints = new(StringComparer.Ordinal);
+    /// <summary>
+    /// The newest live connection per identity; older live ones with the same identity (only with
+    /// <see cref="DuplicateConnectionPolicy.AllowBoth"/> or while a replaced one closes) are chained through
+    /// <see cref="ConnectedChargePoint.OlderSameIdentity"/>.
+    /// </summary>
+    private readonly Dictionary<string, ConnectedChargePoint> _chargePoints = new(StringComparer.Ordinal);
     private readonly IServiceProvider _services;
     private readonly CentralSystemOptions _options;
     private readonly ILogger _logger;
     private readonly ILoggerFactory _loggerFactory;
     private readonly TimeProvider _time;
+    private readonly ILogger _transportLogger;
+
+    // Shared by every connection: options objects are only read.
+    private readonly OcppRpcOptions _rpcOptions;
+    private readonly OcppTransportOptions _transportOptions;
+    private bool _stopping;
 
     /// <summary>Creates the Central System; use <c>services.AddOcpp16CentralSystem()</c> rather than calling this.</summary>
     /// <param name="services">Resolves the handlers and the authenticator.</param>
@@ -46,6 +56,14 @@ public sealed class OcppCentralSystem
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         _logger = _loggerFactory.CreateLogger("Ocpp16.CentralSystem");
         _time = timeProvider ?? TimeProvider.System;
+        _transportLogger = _loggerFactory.CreateLogger("Ocpp16.Transport");
+        _rpcOptions = new OcppRpcOptions { DefaultCallTimeout = _options.CallTimeout, DetailedErrors = _options.DetailedErrors };
+        _transportOptions = new OcppTransportOptions
+        {
+            MaxMessageSize = _options.MaxMessageSize,
+            KeepAliveInterval = _options.PingInterval ?? TimeSpan.Zero,
+            KeepAliveTimeout = _options.PingInterval is null ? null : _options.PingTimeout,
+        };
     }
 
     /// <summary>Raised when a charge point has connected (after authentication and the WebSocket upgrade).</summary>
@@ -67,7 +85,7 @@ public sealed class OcppCentralSystem
         {
             lock (_registryGate)
             {
-                return [.. _chargePoints.Values.Select(list => list[^1])];
+                return [.. _chargePoints.Values];
             }
         }
     }
@@ -80,8 +98,7 @@ public sealed class OcppCentralSystem
     {
         lock (_registryGate)
         {
-            chargePoint = _chargePoints.TryGetValue(chargePointId, out var list) ? list[^1] : null;
-            return chargePoint is not null;
+            return _chargePoints.TryGetValue(chargePointId, out chargePoint);
         }
     }
 
@@ -123,78 +140,132 @@ public sealed class OcppCentralSystem
             return;
         }
 
-        var transport = await OcppWebSocketServer.AcceptAsync(
-            context,
-            new OcppTransportOptions { MaxMessageSize = _options.MaxMessageSize, KeepAliveInterval = _options.PingInterval, KeepAliveTimeout = _options.PingTimeout })
-            .ConfigureAwait(false);
+        var transport = await OcppWebSocketServer.AcceptAsync(context, _transportOptions).ConfigureAwait(false);
         if (transport is null)
         {
             CentralSystemLog.Refused(_logger, id!, "not a WebSocket request offering ocpp1.6");
             return;
         }
 
+        await ServeAsync(id!, transport).ConfigureAwait(false);
+    }
+
+    /// <summary>Serves one accepted connection until it closes (kept apart so the long-lived state machine is small).</summary>
+    private async Task ServeAsync(string id, WebSocketOcppTransport transport)
+    {
         var handler = new RequestDispatcher(this);
-        var connection = new OcppRpcConnection(
-            transport,
-            handler,
-            new OcppRpcOptions { DefaultCallTimeout = _options.CallTimeout, DetailedErrors = _options.DetailedErrors },
-            _loggerFactory.CreateLogger("Ocpp16.Transport"),
-            _time)
-        { Identity = id };
+        var connection = new OcppRpcConnection(transport, handler, _rpcOptions, _transportLogger, _time) { Identity = id };
         await using (connection.ConfigureAwait(false))
         {
-            var chargePoint = new ConnectedChargePoint(id!, connection, _options, transport.RemoteAddress, _time.GetUtcNow(), ReportViolation);
+            var chargePoint = new ConnectedChargePoint(id, connection, _options, transport.RemoteAddress, _time.GetUtcNow(), this);
             handler.ChargePoint = chargePoint;
-            List<ConnectedChargePoint> replaced = [];
+            ConnectedChargePoint? replaced;
             lock (_registryGate)
             {
-                if (!_chargePoints.TryGetValue(id!, out var live))
-                {
-                    _chargePoints[id!] = live = [];
-                }
-
-                if (_options.DuplicateConnections == DuplicateConnectionPolicy.ReplaceExisting)
-                {
-                    replaced.AddRange(live);
-                }
-
-                live.Add(chargePoint);
+                // Newest first; older live connections with the same identity hang off the newest one.
+                _chargePoints.TryGetValue(id, out var previous);
+                replaced = _options.DuplicateConnections == DuplicateConnectionPolicy.ReplaceExisting ? previous : null;
+                chargePoint.OlderSameIdentity = previous;
+                _chargePoints[id] = chargePoint;
             }
 
             OcppMetrics.ChargePointConnected();
-            foreach (var previous in replaced)
+            for (var previous = replaced; previous is not null; previous = previous.OlderSameIdentity)
             {
-                CentralSystemLog.Replaced(_logger, id!);
+                CentralSystemLog.Replaced(_logger, id);
                 _ = previous.Connection.CloseAsync(WebSocketCloseStatus.PolicyViolation, "Replaced by a new connection");
             }
 
-            CentralSystemLog.Connected(_logger, id!, transport.RemoteAddress);
+            CentralSystemLog.Connected(_logger, id, transport.RemoteAddress);
             ChargePointConnected?.Invoke(this, chargePoint);
             OcppCloseInfo closeInfo;
 
-            // Connections end with the request or when the application stops (closed with 1001 Going Away), so a
-            // graceful shutdown does not wait for charge points to hang up.
-            var stopping = _services.GetService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
-            using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
+            // Connections end when the socket closes or when the application stops (closed with 1001 Going Away, see
+            // StopAllAsync), so a graceful shutdown does not wait for charge points to hang up.
+            if (Volatile.Read(ref _stopping))
+            {
+                connection.Stop();
+            }
+
             try
             {
-                closeInfo = await connection.RunAsync(lifetime.Token).ConfigureAwait(false);
+                closeInfo = await connection.RunAsync().ConfigureAwait(false);
             }
             finally
             {
                 lock (_registryGate)
                 {
-                    if (_chargePoints.TryGetValue(id!, out var live) && live.Remove(chargePoint) && live.Count == 0)
-                    {
-                        _chargePoints.Remove(id!);
-                    }
+                    Unregister(chargePoint);
                 }
 
                 OcppMetrics.ChargePointDisconnected();
             }
 
-            CentralSystemLog.Disconnected(_logger, id!, closeInfo.CloseStatus?.ToString() ?? "connection lost");
+            CentralSystemLog.Disconnected(_logger, id, closeInfo.CloseStatus?.ToString() ?? "connection lost");
             ChargePointDisconnected?.Invoke(this, new ChargePointDisconnectedEventArgs(chargePoint, closeInfo));
+        }
+    }
+
+    /// <summary>Removes <paramref name="chargePoint"/> from its identity's chain. Call under <see cref="_registryGate"/>.</summary>
+    private void Unregister(ConnectedChargePoint chargePoint)
+    {
+        if (!_chargePoints.TryGetValue(chargePoint.Id, out var head))
+        {
+            return;
+        }
+
+        if (ReferenceEquals(head, chargePoint))
+        {
+            if (chargePoint.OlderSameIdentity is { } older)
+            {
+                _chargePoints[chargePoint.Id] = older;
+            }
+            else
+            {
+                _chargePoints.Remove(chargePoint.Id);
+            }
+
+            return;
+        }
+
+        for (var node = head; node.OlderSameIdentity is not null; node = node.OlderSameIdentity)
+        {
+            if (ReferenceEquals(node.OlderSameIdentity, chargePoint))
+            {
+                node.OlderSameIdentity = chargePoint.OlderSameIdentity;
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Closes every connection with 1001 (Going Away) and waits for the closing handshakes, at most about 4 s per
+    /// connection (in parallel) or until <paramref name="cancellationToken"/>; connections accepted from now on are
+    /// closed at once. Called when the application stops (a hosted service registered by <c>AddOcpp16CentralSystem</c>,
+    /// which stops before Kestrel does), so a graceful shutdown does not wait for charge points to hang up.
+    /// </summary>
+    internal async Task StopAllAsync(CancellationToken cancellationToken)
+    {
+        List<Task> closing = [];
+        lock (_registryGate)
+        {
+            _stopping = true;
+            foreach (var head in _chargePoints.Values)
+            {
+                for (var node = head; node is not null; node = node.OlderSameIdentity)
+                {
+                    closing.Add(node.Connection.StopAsync());
+                }
+            }
+        }
+
+        try
+        {
+            await Task.WhenAll(closing).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The host's shutdown timeout: Kestrel aborts what is left.
         }
     }
 
@@ -228,7 +299,7 @@ public sealed class OcppCentralSystem
         }
     }
 
-    private void ReportViolation(ConnectedChargePoint chargePoint, OcppPayloadViolation violation)
+    internal void ReportViolation(ConnectedChargePoint chargePoint, OcppPayloadViolation violation)
     {
         OcppMetrics.RecordValidationFailure(violation);
         CentralSystemLog.PayloadViolation(_logger, chargePoint.Id, violation.Action, violation.Direction, violation.IsRequest ? "request" : "response", violation.Accepted ? "accepted" : "rejected", string.Join("; ", violation.Violations));
@@ -342,7 +413,7 @@ public sealed class OcppCentralSystem
         private ValueTask<OcppResponse> Dispatch<TRequest, TResponse>(OcppIncomingCall call, Func<RequestDispatcher, TRequest, CancellationToken, ValueTask<TResponse>> handler, CancellationToken ct)
             where TRequest : class, IOcppRequest<TResponse>, IOcppMessageReader<TRequest>
             where TResponse : class, IOcppResponse, IOcppMessageReader<TResponse>
-            => OcppTypedRpc.Dispatch(call, owner._options.Validation, this, handler, ChargePoint.Reporter, ct);
+            => OcppTypedRpc.Dispatch(call, owner._options.Validation, this, handler, ChargePoint, ct);
     }
 }
 

@@ -30,7 +30,7 @@ public sealed partial class ChargePoint
         private ValueTask<OcppResponse> Dispatch<TRequest, TResponse>(OcppIncomingCall call, Func<TRequest, CancellationToken, ValueTask<TResponse>> handler, CancellationToken ct)
             where TRequest : class, IOcppRequest<TResponse>, IOcppMessageReader<TRequest>
             where TResponse : class, IOcppResponse, IOcppMessageReader<TResponse>
-            => OcppTypedRpc.Dispatch(call, cp._options.Validation, handler, cp.ReportViolation, ct);
+            => OcppTypedRpc.Dispatch(call, cp._options.Validation, handler, cp, ct);
     }
 
     private ValueTask<RemoteStartTransactionResponse> OnRemoteStartAsync(RemoteStartTransactionRequest request, CancellationToken ct)

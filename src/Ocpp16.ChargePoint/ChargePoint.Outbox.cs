@@ -33,7 +33,7 @@ public sealed partial class ChargePoint
                 Send = async (connection, ct) =>
                 {
                     var request = build();
-                    var response = await OcppTypedRpc.CallAsync(connection, request, owner.Validation, owner.ReportViolation, null, ct).ConfigureAwait(false);
+                    var response = await OcppTypedRpc.CallAsync(connection, request, owner.Validation, owner, null, ct).ConfigureAwait(false);
                     onResponse?.Invoke(response);
                     return (request.Action, response);
                 },

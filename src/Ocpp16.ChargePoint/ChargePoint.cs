@@ -21,7 +21,7 @@ namespace Ocpp16.ChargePoint;
 /// across disconnects until delivered (OCPP 1.6 §4.10 "transaction-related messages"), retried on CALLERROR up to
 /// TransactionMessageAttempts times with TransactionMessageRetryInterval.
 /// </remarks>
-public sealed partial class ChargePoint : IAsyncDisposable
+public sealed partial class ChargePoint : IAsyncDisposable, IOcppViolationSink
 {
     private readonly ChargePointOptions _options;
     private readonly IChargePointHardware _hardware;
@@ -452,7 +452,7 @@ public sealed partial class ChargePoint : IAsyncDisposable
             TimeSpan retry;
             try
             {
-                var response = await OcppTypedRpc.CallAsync(connection, request, _options.Validation, ReportViolation, null, ct).ConfigureAwait(false);
+                var response = await OcppTypedRpc.CallAsync(connection, request, _options.Validation, this, null, ct).ConfigureAwait(false);
                 ChargePointLog.BootAnswered(_logger, _options.Identity, response.Status, response.Interval);
                 lock (_stateGate)
                 {
@@ -532,6 +532,9 @@ public sealed partial class ChargePoint : IAsyncDisposable
     internal bool IsReadyToSend => _accepted && _connection is not null;
 
     internal OcppValidationPolicy Validation => _options.Validation;
+
+    /// <inheritdoc />
+    void IOcppViolationSink.Report(OcppPayloadViolation violation) => ReportViolation(violation);
 
     internal void ReportViolation(OcppPayloadViolation violation)
     {

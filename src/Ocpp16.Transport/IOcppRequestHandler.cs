@@ -166,5 +166,7 @@ public readonly record struct OcppBadMessage(string Reason, int FrameLength, str
 /// </summary>
 /// <param name="CloseStatus">The WebSocket close status (received from the peer or sent by us, e.g. 1002 after too many bad frames); <see langword="null"/> when the connection was lost or the loop was cancelled.</param>
 /// <param name="CloseDescription">The close description, if any.</param>
-/// <param name="IsCancelled"><see langword="true"/> when the loop ended because its token was cancelled or the connection was disposed.</param>
+/// <param name="IsCancelled"><see langword="true"/> when the loop ended because its token was cancelled (the close
+/// handshake with 1001 may have completed first: then <paramref name="CloseStatus"/> is the peer's answer) or the
+/// connection was disposed.</param>
 public sealed record OcppCloseInfo(WebSocketCloseStatus? CloseStatus, string? CloseDescription, bool IsCancelled);

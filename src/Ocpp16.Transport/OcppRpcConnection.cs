@@ -51,11 +51,14 @@ public sealed class OcppRpcConnection : IAsyncDisposable
     private readonly bool _detailedErrors;
     private readonly ILogger _logger;
     private readonly TimeProvider _timeProvider;
-    private readonly SemaphoreSlim _callGate = new(1, 1);
     private readonly CancellationTokenSource _lifetime = new();
     private readonly Lock _sync = new();
-    private readonly HashSet<string> _incomingInProgress = new(StringComparer.Ordinal);
-    private readonly string?[] _expiredIds = new string?[ExpiredIdCapacity];
+
+    // Created on first use: most connections of a Central System never make a CALL, never handle one asynchronously and
+    // never see a timeout, and idle memory per connection matters with thousands of them.
+    private SemaphoreSlim? _callGate;
+    private HashSet<string>? _incomingInProgress;
+    private string?[]? _expiredIds;
     private int _expiredNext;
     private PendingCall? _inFlight;
     private int _queuedCalls;
@@ -67,6 +70,7 @@ public sealed class OcppRpcConnection : IAsyncDisposable
     private long _lateResponseCount;
     private int _consecutiveBad;
     private int _disposed;
+    private bool _stopRequested;
 
     /// <summary>Creates a connection over a transport. Call <see cref="RunAsync"/> to start receiving.</summary>
     /// <param name="transport">The transport to the peer; the connection takes ownership of it.</param>
@@ -200,7 +204,8 @@ public sealed class OcppRpcConnection : IAsyncDisposable
             return NotSent(uniqueId, action, effectiveTimeout);
         }
 
-        if (!_callGate.Wait(0))
+        var callGate = _callGate ?? EnsureCallGate();
+        if (!callGate.Wait(0))
         {
             // One CALL is in flight: queue behind it, at most MaxQueuedCalls deep (back-pressure on the callers).
             if (Interlocked.Increment(ref _queuedCalls) > _options.MaxQueuedCalls)
@@ -212,7 +217,7 @@ public sealed class OcppRpcConnection : IAsyncDisposable
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
             try
             {
-                await _callGate.WaitAsync(linked.Token).ConfigureAwait(false);
+                await callGate.WaitAsync(linked.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
@@ -225,7 +230,7 @@ public sealed class OcppRpcConnection : IAsyncDisposable
 
             if (Volatile.Read(ref _closing) != 0)
             {
-                _callGate.Release();
+                callGate.Release();
                 return NotSent(uniqueId, action, effectiveTimeout);
             }
         }
@@ -241,7 +246,7 @@ public sealed class OcppRpcConnection : IAsyncDisposable
             }
             catch
             {
-                _callGate.Release();
+                callGate.Release();
                 throw;
             }
 
@@ -258,7 +263,7 @@ public sealed class OcppRpcConnection : IAsyncDisposable
 
             if (!registered)
             {
-                _callGate.Release();
+                callGate.Release();
                 return NotSent(uniqueId, action, effectiveTimeout);
             }
 
@@ -288,6 +293,58 @@ public sealed class OcppRpcConnection : IAsyncDisposable
         }
 
         return await pending.Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private SemaphoreSlim EnsureCallGate()
+    {
+        var created = new SemaphoreSlim(1, 1);
+        return Interlocked.CompareExchange(ref _callGate, created, null) ?? created;
+    }
+
+    /// <summary>
+    /// Stops the receive loop as cancelling <see cref="RunAsync"/>'s token does: the transport is closed with 1001
+    /// (EndpointUnavailable), best effort, then the loop ends and pending calls complete as disconnected. Used by the
+    /// Central System when the application stops, with one registration for all connections instead of a linked token
+    /// per connection.
+    /// </summary>
+    internal void Stop() => _ = StopAsync();
+
+    /// <summary>
+    /// Sends the 1001 close frame (at most 2 s), waits for the peer's close frame to end the receive loop (at most 2 s),
+    /// then cancels the lifetime, which ends the loop if it is still running. The close frame goes first because a
+    /// cancelled WebSocket receive aborts the socket, which could not send it afterwards.
+    /// </summary>
+    /// <returns>A task that completes when the connection has stopped or was given up on; never faults.</returns>
+    internal async Task StopAsync()
+    {
+        Volatile.Write(ref _stopRequested, true);
+        if (!IsDisconnected && Volatile.Read(ref _disposed) == 0)
+        {
+            using var closeTimeout = new CancellationTokenSource(s_closeWait);
+            try
+            {
+                await _transport.CloseAsync(WebSocketCloseStatus.EndpointUnavailable, "Connection closing", closeTimeout.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                Log.SendFailed(_logger, Identity, ex);
+            }
+
+            var run = _runTask;
+            if (run is not null && !run.IsCompleted)
+            {
+                try
+                {
+                    await run.WaitAsync(s_closeWait).ConfigureAwait(false);
+                }
+                catch (TimeoutException)
+                {
+                    // The peer did not answer the close frame: stop the loop below.
+                }
+            }
+        }
+
+        CancelLifetime();
     }
 
     /// <summary>The result of a CALL that never went on the wire because the connection had ended.</summary>
@@ -335,7 +392,7 @@ public sealed class OcppRpcConnection : IAsyncDisposable
             bool busy;
             lock (_sync)
             {
-                busy = _inFlight is not null || _incomingInProgress.Count != 0;
+                busy = _inFlight is not null || _incomingInProgress is { Count: > 0 };
             }
 
             if (!busy)
@@ -399,8 +456,12 @@ public sealed class OcppRpcConnection : IAsyncDisposable
 
     private async Task<OcppCloseInfo> RunCoreAsync(CancellationToken cancellationToken)
     {
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
-        var token = linked.Token;
+        // The caller's token cancels the lifetime (one registration, no linked source); the loop watches the lifetime.
+        using var stop = cancellationToken.CanBeCanceled
+            ? cancellationToken.UnsafeRegister(static state => ((OcppRpcConnection)state!).Stop(), this)
+            : default;
+        var token = _lifetime.Token;
+        var webSocket = _transport as WebSocketOcppTransport;
         var buffer = new PooledBufferWriter(ReceiveInitialCapacity, rentLazily: true);
         OcppCloseInfo info;
         Log.ReceiveLoopStarted(_logger, Identity, _transport.RemoteAddress);
@@ -411,7 +472,9 @@ public sealed class OcppRpcConnection : IAsyncDisposable
                 OcppReceiveResult received;
                 try
                 {
-                    received = await _transport.ReceiveAsync(buffer, token).ConfigureAwait(false);
+                    received = webSocket is null
+                        ? await _transport.ReceiveAsync(buffer, token).ConfigureAwait(false)
+                        : await ReceiveFromWebSocketAsync(webSocket, buffer, token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (token.IsCancellationRequested)
                 {
@@ -427,7 +490,7 @@ public sealed class OcppRpcConnection : IAsyncDisposable
 
                 if (received.IsClose)
                 {
-                    info = new OcppCloseInfo(received.CloseStatus, received.CloseDescription, IsCancelled: false);
+                    info = new OcppCloseInfo(received.CloseStatus, received.CloseDescription, IsCancelled: Volatile.Read(ref _stopRequested));
                     break;
                 }
 
@@ -473,6 +536,30 @@ public sealed class OcppRpcConnection : IAsyncDisposable
         return info;
     }
 
+    /// <summary>
+    /// Receives one message from the built-in WebSocket transport, awaiting the socket's zero-byte read directly so that
+    /// an idle connection keeps no state machine of the transport alive (nor allocates one per message).
+    /// </summary>
+    private static async ValueTask<OcppReceiveResult> ReceiveFromWebSocketAsync(WebSocketOcppTransport webSocket, PooledBufferWriter buffer, CancellationToken token)
+    {
+        if (!webSocket.CanReceive)
+        {
+            return await webSocket.ReceiveAsync(buffer, token).ConfigureAwait(false);
+        }
+
+        System.Net.WebSockets.ValueWebSocketReceiveResult waited;
+        try
+        {
+            waited = await webSocket.WaitForMessageAsync(token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException && WebSocketOcppTransport.IsConnectionLoss(ex))
+        {
+            return webSocket.LostResult(ex);
+        }
+
+        return await webSocket.ReceiveAfterWaitAsync(buffer, waited, token).ConfigureAwait(false);
+    }
+
     /// <returns><see langword="false"/> when the connection must close because of too many bad frames.</returns>
     private async ValueTask<bool> ProcessFrameAsync(ReadOnlyMemory<byte> frame)
     {
@@ -489,7 +576,7 @@ public sealed class OcppRpcConnection : IAsyncDisposable
                 bool duplicate;
                 lock (_sync)
                 {
-                    duplicate = _incomingInProgress.Count != 0 && _incomingInProgress.Contains(id);
+                    duplicate = _incomingInProgress is { Count: > 0 } inProgress && inProgress.Contains(id);
                 }
 
                 if (duplicate)
@@ -609,7 +696,7 @@ public sealed class OcppRpcConnection : IAsyncDisposable
         bool expired;
         lock (_sync)
         {
-            expired = Array.IndexOf(_expiredIds, uniqueId) >= 0;
+            expired = _expiredIds is not null && Array.IndexOf(_expiredIds, uniqueId) >= 0;
         }
 
         Log.UnmatchedResponse(_logger, Identity, kind == OcppFrameKind.CallResult ? "CALLRESULT" : "CALLERROR", expired ? "expired" : "unknown", uniqueId);
@@ -659,7 +746,7 @@ public sealed class OcppRpcConnection : IAsyncDisposable
         // Await the handler off the receive loop so that it may itself make a CALL without deadlocking.
         lock (_sync)
         {
-            _incomingInProgress.Add(uniqueId);
+            (_incomingInProgress ??= new HashSet<string>(StringComparer.Ordinal)).Add(uniqueId);
         }
 
         _ = CompleteCallAsync(uniqueId, action, pending, activity);
@@ -682,7 +769,7 @@ public sealed class OcppRpcConnection : IAsyncDisposable
         {
             lock (_sync)
             {
-                _incomingInProgress.Remove(uniqueId);
+                _incomingInProgress?.Remove(uniqueId);
             }
         }
 
@@ -803,13 +890,13 @@ public sealed class OcppRpcConnection : IAsyncDisposable
             _inFlight = null;
             if (result.Status == OcppCallStatus.Timeout)
             {
-                _expiredIds[_expiredNext] = pending.UniqueId;
+                (_expiredIds ??= new string?[ExpiredIdCapacity])[_expiredNext] = pending.UniqueId;
                 _expiredNext = (_expiredNext + 1) % ExpiredIdCapacity;
             }
         }
 
         pending.Timer?.Dispose();
-        _callGate.Release();
+        _callGate!.Release();
         OcppMetrics.RecordOutboundCall(pending.Action, result.Status, _timeProvider.GetElapsedTime(pending.StartTimestamp));
         pending.Completion.TrySetResult(result);
         return true;

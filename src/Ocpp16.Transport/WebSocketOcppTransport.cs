@@ -48,48 +48,85 @@ public sealed class WebSocketOcppTransport : IOcppTransport
     public WebSocketState State => _webSocket.State;
 
     /// <inheritdoc />
-    public async ValueTask<OcppReceiveResult> ReceiveAsync(IBufferWriter<byte> destination, CancellationToken cancellationToken = default)
+    public ValueTask<OcppReceiveResult> ReceiveAsync(IBufferWriter<byte> destination, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(destination);
+        return ReceiveCoreAsync(destination, waited: null, cancellationToken);
+    }
+
+    /// <summary>Whether the socket can still deliver messages (open, or closed by us and waiting for the peer's close).</summary>
+    internal bool CanReceive => _webSocket.State is WebSocketState.Open or WebSocketState.CloseSent;
+
+    /// <summary>
+    /// Waits for the next message with a zero-byte read and returns the socket's own pending operation, so that while a
+    /// connection is idle no state machine of this layer (and no receive buffer) is alive. Pass the result to
+    /// <see cref="ReceiveAfterWaitAsync"/>; map an exception with <see cref="IsConnectionLoss"/> and <see cref="LostResult"/>.
+    /// </summary>
+    internal ValueTask<ValueWebSocketReceiveResult> WaitForMessageAsync(CancellationToken cancellationToken)
+        => _webSocket.ReceiveAsync(Memory<byte>.Empty, cancellationToken);
+
+    /// <summary>Receives the rest of the message whose start <see cref="WaitForMessageAsync"/> reported.</summary>
+    internal ValueTask<OcppReceiveResult> ReceiveAfterWaitAsync(IBufferWriter<byte> destination, ValueWebSocketReceiveResult waited, CancellationToken cancellationToken)
+        => ReceiveCoreAsync(destination, waited, cancellationToken);
+
+    /// <summary>Whether <paramref name="ex"/>, thrown by a receive, means the connection is gone.</summary>
+    internal static bool IsConnectionLoss(Exception ex) => ex is WebSocketException or ObjectDisposedException or IOException or InvalidOperationException;
+
+    /// <summary>The close result for a receive that failed with a connection loss.</summary>
+    internal OcppReceiveResult LostResult(Exception ex)
+        => OcppReceiveResult.Closed(_webSocket.CloseStatus, _webSocket.CloseStatusDescription ?? "Connection lost: " + ex.Message);
+
+    private async ValueTask<OcppReceiveResult> ReceiveCoreAsync(IBufferWriter<byte> destination, ValueWebSocketReceiveResult? waited, CancellationToken cancellationToken)
+    {
         var total = 0;
-        var waited = false;
+
+        // The first receive is a zero-byte read (done already when `waited` is set), so an idle connection holds no buffer.
+        var pendingFirst = waited.HasValue;
+        var zeroByteDone = pendingFirst;
         while (true)
         {
-            if (_webSocket.State is not (WebSocketState.Open or WebSocketState.CloseSent))
+            ValueWebSocketReceiveResult result;
+            if (pendingFirst)
             {
-                return ClosedResult();
-            }
-
-            Memory<byte> memory;
-            if (!waited)
-            {
-                // First wait for the next frame with a zero-byte read, so an idle connection holds no receive buffer.
-                waited = true;
-                memory = Memory<byte>.Empty;
+                result = waited!.Value;
+                pendingFirst = false;
             }
             else
             {
-                // Ask for at most one byte more than allowed so an oversize message is detected without reading it all.
-                var room = _maxMessageSize - total + 1;
-                memory = destination.GetMemory(Math.Min(room, ReceiveChunk));
-                if (memory.Length > room)
+                if (!CanReceive)
                 {
-                    memory = memory[..room];
+                    return ClosedResult();
                 }
-            }
 
-            ValueWebSocketReceiveResult result;
-            try
-            {
-                result = await _webSocket.ReceiveAsync(memory, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                throw;
-            }
-            catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or IOException or InvalidOperationException)
-            {
-                return OcppReceiveResult.Closed(_webSocket.CloseStatus, _webSocket.CloseStatusDescription ?? "Connection lost: " + ex.Message);
+                Memory<byte> memory;
+                if (!zeroByteDone)
+                {
+                    zeroByteDone = true;
+                    memory = Memory<byte>.Empty;
+                }
+                else
+                {
+                    // Ask for at most one byte more than allowed so an oversize message is detected without reading it all.
+                    var room = _maxMessageSize - total + 1;
+                    memory = destination.GetMemory(Math.Min(room, ReceiveChunk));
+                    if (memory.Length > room)
+                    {
+                        memory = memory[..room];
+                    }
+                }
+
+                try
+                {
+                    result = await _webSocket.ReceiveAsync(memory, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    throw;
+                }
+                catch (Exception ex) when (IsConnectionLoss(ex))
+                {
+                    return LostResult(ex);
+                }
             }
 
             switch (result.MessageType)

@@ -3,6 +3,14 @@ using Ocpp16.Transport;
 
 namespace Ocpp16.Internal;
 
+/// <summary>Receives the schema violations of the payloads a facade exchanges (implemented by the facade object itself, so
+/// reporting costs no delegate per connection or per call).</summary>
+internal interface IOcppViolationSink
+{
+    /// <summary>Reports one payload's violations; must not throw.</summary>
+    void Report(OcppPayloadViolation violation);
+}
+
 /// <summary>
 /// Typed CALL and typed dispatch over the payload-agnostic <see cref="OcppRpcConnection"/>, shared by both facades
 /// (compiled into each as an internal type). Every payload is validated per the <see cref="OcppValidationPolicy"/>
@@ -19,7 +27,7 @@ internal static class OcppTypedRpc
     /// <exception cref="OcppTimeoutException">No answer within the timeout.</exception>
     /// <exception cref="OcppConnectionClosedException">The connection closed before the answer.</exception>
     /// <exception cref="OcppProtocolException">The answer violates the response schema.</exception>
-    public static async ValueTask<TResponse> CallAsync<TResponse>(OcppRpcConnection connection, IOcppRequest<TResponse> request, OcppValidationPolicy? policy, Action<OcppPayloadViolation>? report, TimeSpan? timeout, CancellationToken cancellationToken)
+    public static async ValueTask<TResponse> CallAsync<TResponse>(OcppRpcConnection connection, IOcppRequest<TResponse> request, OcppValidationPolicy? policy, IOcppViolationSink? report, TimeSpan? timeout, CancellationToken cancellationToken)
         where TResponse : class, IOcppResponse, IOcppMessageReader<TResponse>
     {
         ValidateOutgoingRequest(request, policy, report);
@@ -32,7 +40,7 @@ internal static class OcppTypedRpc
         var ok = TResponse.TryReadAll(result.Payload.Span, policy?.For(request.Action, OcppPayloadDirection.Received), out var response, out var violations);
         if (violations.Count > 0)
         {
-            report?.Invoke(new OcppPayloadViolation(request.Action, OcppPayloadDirection.Received, false, violations, ok));
+            report?.Report(new OcppPayloadViolation(request.Action, OcppPayloadDirection.Received, false, violations, ok));
         }
 
         if (!ok)
@@ -45,13 +53,13 @@ internal static class OcppTypedRpc
     }
 
     /// <summary>Validates a request about to be sent; throws <see cref="ArgumentException"/> when the policy rejects it.</summary>
-    public static void ValidateOutgoingRequest(IOcppRequest request, OcppValidationPolicy? policy, Action<OcppPayloadViolation>? report)
+    public static void ValidateOutgoingRequest(IOcppRequest request, OcppValidationPolicy? policy, IOcppViolationSink? report)
     {
         ArgumentNullException.ThrowIfNull(request);
         var ok = request.TryValidateAll(policy?.For(request.Action, OcppPayloadDirection.Sent), out var violations);
         if (violations.Count > 0)
         {
-            report?.Invoke(new OcppPayloadViolation(request.Action, OcppPayloadDirection.Sent, true, violations, ok));
+            report?.Report(new OcppPayloadViolation(request.Action, OcppPayloadDirection.Sent, true, violations, ok));
         }
 
         if (!ok)
@@ -86,7 +94,7 @@ internal static class OcppTypedRpc
         OcppIncomingCall call,
         OcppValidationPolicy? policy,
         Func<TRequest, CancellationToken, ValueTask<TResponse>> handler,
-        Action<OcppPayloadViolation>? report,
+        IOcppViolationSink? report,
         CancellationToken cancellationToken)
         where TRequest : class, IOcppRequest<TResponse>, IOcppMessageReader<TRequest>
         where TResponse : class, IOcppResponse, IOcppMessageReader<TResponse>
@@ -101,7 +109,7 @@ internal static class OcppTypedRpc
         OcppValidationPolicy? policy,
         TState state,
         Func<TState, TRequest, CancellationToken, ValueTask<TResponse>> handler,
-        Action<OcppPayloadViolation>? report,
+        IOcppViolationSink? report,
         CancellationToken cancellationToken)
         where TRequest : class, IOcppRequest<TResponse>, IOcppMessageReader<TRequest>
         where TResponse : class, IOcppResponse, IOcppMessageReader<TResponse>
@@ -109,7 +117,7 @@ internal static class OcppTypedRpc
         var ok = TRequest.TryReadAll(call.Payload.Span, policy?.For(call.Action, OcppPayloadDirection.Received), out var request, out var violations);
         if (violations.Count > 0)
         {
-            report?.Invoke(new OcppPayloadViolation(call.Action, OcppPayloadDirection.Received, true, violations, ok));
+            report?.Report(new OcppPayloadViolation(call.Action, OcppPayloadDirection.Received, true, violations, ok));
         }
 
         if (!ok)
@@ -136,11 +144,11 @@ internal static class OcppTypedRpc
 
         return AwaitAsync(call.Action, pending, policy, report);
 
-        static async ValueTask<OcppResponse> AwaitAsync(string action, ValueTask<TResponse> pending, OcppValidationPolicy? policy, Action<OcppPayloadViolation>? report)
+        static async ValueTask<OcppResponse> AwaitAsync(string action, ValueTask<TResponse> pending, OcppValidationPolicy? policy, IOcppViolationSink? report)
             => Finish(action, await pending.ConfigureAwait(false), policy, report);
     }
 
-    private static OcppResponse Finish<TResponse>(string action, TResponse response, OcppValidationPolicy? policy, Action<OcppPayloadViolation>? report)
+    private static OcppResponse Finish<TResponse>(string action, TResponse response, OcppValidationPolicy? policy, IOcppViolationSink? report)
         where TResponse : class, IOcppResponse
     {
         if (response is null)
@@ -151,7 +159,7 @@ internal static class OcppTypedRpc
         var ok = response.TryValidateAll(policy?.For(action, OcppPayloadDirection.Sent), out var violations);
         if (violations.Count > 0)
         {
-            report?.Invoke(new OcppPayloadViolation(action, OcppPayloadDirection.Sent, false, violations, ok));
+            report?.Report(new OcppPayloadViolation(action, OcppPayloadDirection.Sent, false, violations, ok));
         }
 
         return ok

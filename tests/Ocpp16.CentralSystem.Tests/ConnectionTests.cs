@@ -227,4 +227,30 @@ public sealed class ConnectionTests
         var app = builder.Build();
         Assert.Throws<ArgumentException>(() => app.MapOcpp16CentralSystem("/ocpp/{id}"));
     }
+
+    [Fact]
+    public async Task ApplicationStop_ClosesEveryConnection_With1001_WithoutWaitingForChargePointsToHangUp()
+    {
+        // Two live connections under one identity (AllowBoth) and one under another: all must be closed by the server.
+        var server = await TestServer.StartAsync(configure: o => o.DuplicateConnections = DuplicateConnectionPolicy.AllowBoth);
+        var first = await server.ConnectAsync("CP-STOP");
+        var second = await server.ConnectAsync("CP-STOP");
+        var other = await server.ConnectAsync("CP-OTHER");
+
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+        await server.App.StopAsync().WaitAsync(Timeouts.Await);
+        stopwatch.Stop();
+
+        foreach (var client in new[] { first, second, other })
+        {
+            var info = await client.Run.WaitAsync(Timeouts.Await);
+            Assert.True(info.CloseStatus == WebSocketCloseStatus.EndpointUnavailable, $"{client.Server.Id}: {info}");
+            Assert.True(client.Server.IsDisconnected);
+            await client.DisposeAsync();
+        }
+
+        Assert.Empty(server.CentralSystem.ChargePoints);
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(5), $"stopping took {stopwatch.Elapsed}");
+        await server.App.DisposeAsync();
+    }
 }

@@ -1,0 +1,30 @@
+using Microsoft.Extensions.Hosting;
+
+namespace Ocpp16.CentralSystem;
+
+/// <summary>
+/// Closes every charge point connection with 1001 (Going Away) when the application stops. Registered by
+/// <c>AddOcpp16CentralSystem</c>; it acts in <see cref="IHostedLifecycleService.StoppingAsync"/>, which the host runs
+/// before stopping any hosted service, Kestrel included: the close frames still reach the charge points and the
+/// shutdown does not wait for them to hang up.
+/// </summary>
+internal sealed class CentralSystemShutdown(OcppCentralSystem centralSystem) : IHostedLifecycleService
+{
+    /// <inheritdoc />
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc />
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc />
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc />
+    public Task StoppingAsync(CancellationToken cancellationToken) => centralSystem.StopAllAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc />
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
