@@ -112,30 +112,62 @@ public sealed class OcppCentralSystem
     /// </summary>
     /// <param name="context">The HTTP context of the upgrade request.</param>
     /// <returns>A task that completes when the connection has closed.</returns>
-    public async Task HandleConnectionAsync(HttpContext context)
+    public Task HandleConnectionAsync(HttpContext context)
     {
+        // Not async itself: while a connection lives, only one state machine of this class (ServeAsync's) stays alive.
         ArgumentNullException.ThrowIfNull(context);
         var id = ReadIdentity(context);
         if (!IsValidIdentity(id))
         {
             CentralSystemLog.InvalidIdentity(_logger);
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
-            return;
+            return Task.CompletedTask;
         }
 
-        var password = ReadBasicPassword(context, id!, out var wrongUser);
+        var password = ReadBasicPassword(context, id, out var wrongUser);
+        if (wrongUser)
+        {
+            return RefuseUnauthorized(context, id);
+        }
+
         var authenticator = _services.GetService<IChargePointAuthenticator>();
-        if (wrongUser || (authenticator is not null && !await authenticator.AuthenticateAsync(new ChargePointAuthenticationContext(id!, password, context), context.RequestAborted).ConfigureAwait(false)))
+        if (authenticator is null)
         {
-            CentralSystemLog.Refused(_logger, id!, "authentication failed");
-            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-            context.Response.Headers.WWWAuthenticate = "Basic realm=\"OCPP\", charset=\"UTF-8\"";
-            return;
+            return ServeAsync(context, id);
         }
 
-        if (_options.DuplicateConnections == DuplicateConnectionPolicy.RejectNew && TryGetChargePoint(id!, out _))
+        var authenticated = authenticator.AuthenticateAsync(new ChargePointAuthenticationContext(id, password, context), context.RequestAborted);
+        return authenticated.IsCompletedSuccessfully
+            ? (authenticated.Result ? ServeAsync(context, id) : RefuseUnauthorized(context, id))
+            : AuthenticateThenServeAsync(context, id, authenticated);
+    }
+
+    private async Task AuthenticateThenServeAsync(HttpContext context, string id, ValueTask<bool> authenticated)
+    {
+        if (await authenticated.ConfigureAwait(false))
         {
-            CentralSystemLog.Refused(_logger, id!, "already connected");
+            await ServeAsync(context, id).ConfigureAwait(false);
+        }
+        else
+        {
+            await RefuseUnauthorized(context, id).ConfigureAwait(false);
+        }
+    }
+
+    private Task RefuseUnauthorized(HttpContext context, string id)
+    {
+        CentralSystemLog.Refused(_logger, id, "authentication failed");
+        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+        context.Response.Headers.WWWAuthenticate = "Basic realm=\"OCPP\", charset=\"UTF-8\"";
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Accepts the WebSocket of an authenticated charge point and serves it until the connection closes.</summary>
+    private async Task ServeAsync(HttpContext context, string id)
+    {
+        if (_options.DuplicateConnections == DuplicateConnectionPolicy.RejectNew && TryGetChargePoint(id, out _))
+        {
+            CentralSystemLog.Refused(_logger, id, "already connected");
             context.Response.StatusCode = StatusCodes.Status409Conflict;
             return;
         }
@@ -143,16 +175,10 @@ public sealed class OcppCentralSystem
         var transport = await OcppWebSocketServer.AcceptAsync(context, _transportOptions).ConfigureAwait(false);
         if (transport is null)
         {
-            CentralSystemLog.Refused(_logger, id!, "not a WebSocket request offering ocpp1.6");
+            CentralSystemLog.Refused(_logger, id, "not a WebSocket request offering ocpp1.6");
             return;
         }
 
-        await ServeAsync(id!, transport).ConfigureAwait(false);
-    }
-
-    /// <summary>Serves one accepted connection until it closes (kept apart so the long-lived state machine is small).</summary>
-    private async Task ServeAsync(string id, WebSocketOcppTransport transport)
-    {
         var handler = new RequestDispatcher(this);
         var connection = new OcppRpcConnection(transport, handler, _rpcOptions, _transportLogger, _time) { Identity = id };
         await using (connection.ConfigureAwait(false))

@@ -472,9 +472,29 @@ public sealed class OcppRpcConnection : IAsyncDisposable
                 OcppReceiveResult received;
                 try
                 {
-                    received = webSocket is null
-                        ? await _transport.ReceiveAsync(buffer, token).ConfigureAwait(false)
-                        : await ReceiveFromWebSocketAsync(webSocket, buffer, token).ConfigureAwait(false);
+                    if (webSocket is null || !webSocket.CanReceive)
+                    {
+                        received = await _transport.ReceiveAsync(buffer, token).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        // The built-in WebSocket transport: await the socket's zero-byte read right here, so an idle
+                        // connection keeps no state machine of the transport alive (nor allocates one per message).
+                        ValueWebSocketReceiveResult waited = default;
+                        Exception? lost = null;
+                        try
+                        {
+                            waited = await webSocket.WaitForMessageAsync(token).ConfigureAwait(false);
+                        }
+                        catch (Exception ex) when (ex is not OperationCanceledException && WebSocketOcppTransport.IsConnectionLoss(ex))
+                        {
+                            lost = ex;
+                        }
+
+                        received = lost is null
+                            ? await webSocket.ReceiveAfterWaitAsync(buffer, waited, token).ConfigureAwait(false)
+                            : webSocket.LostResult(lost);
+                    }
                 }
                 catch (OperationCanceledException) when (token.IsCancellationRequested)
                 {
@@ -534,30 +554,6 @@ public sealed class OcppRpcConnection : IAsyncDisposable
 
         Log.ReceiveLoopEnded(_logger, Identity, info.CloseStatus, info.CloseDescription, info.IsCancelled);
         return info;
-    }
-
-    /// <summary>
-    /// Receives one message from the built-in WebSocket transport, awaiting the socket's zero-byte read directly so that
-    /// an idle connection keeps no state machine of the transport alive (nor allocates one per message).
-    /// </summary>
-    private static async ValueTask<OcppReceiveResult> ReceiveFromWebSocketAsync(WebSocketOcppTransport webSocket, PooledBufferWriter buffer, CancellationToken token)
-    {
-        if (!webSocket.CanReceive)
-        {
-            return await webSocket.ReceiveAsync(buffer, token).ConfigureAwait(false);
-        }
-
-        System.Net.WebSockets.ValueWebSocketReceiveResult waited;
-        try
-        {
-            waited = await webSocket.WaitForMessageAsync(token).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException && WebSocketOcppTransport.IsConnectionLoss(ex))
-        {
-            return webSocket.LostResult(ex);
-        }
-
-        return await webSocket.ReceiveAfterWaitAsync(buffer, waited, token).ConfigureAwait(false);
     }
 
     /// <returns><see langword="false"/> when the connection must close because of too many bad frames.</returns>
