@@ -820,8 +820,11 @@ namespace Ocpp16.Messages.Generator
             w.Line();
         }
 
-        /// <summary>Emits statements that read the value at the fast reader into <paramref name="target"/>, or <c>return false</c>.</summary>
-        private static void EmitFastReadValue(Context ctx, CodeWriter w, ValueModel v, string target, int depth)
+        /// <summary>
+        /// Emits statements that read the value at the fast reader into <paramref name="target"/>, or give up:
+        /// <paramref name="cleanup"/> (the pooled buffers of enclosing arrays going back), then <c>return false</c>.
+        /// </summary>
+        private static void EmitFastReadValue(Context ctx, CodeWriter w, ValueModel v, string target, int depth, string cleanup = "")
         {
             var d = depth.ToString(CultureInfo.InvariantCulture);
             switch (v.Kind)
@@ -851,41 +854,48 @@ namespace Ocpp16.Messages.Generator
                 case ValueKind.Array:
                 {
                     var itemType = CsType(v.Items!);
+                    var list = "list" + d;
+                    var listCleanup = list + ".Discard(); " + cleanup;
                     w.Line("if (!reader.TryBeginArray(out var endArray" + d + "))");
-                    w.Line("{");
-                    w.Line("return false;");
-                    w.Line("}");
-                    w.Line();
-                    w.Line("var list" + d + " = new OcppArrayBuilder<" + itemType + ">();");
+                    EmitGiveUp(w, cleanup);
+                    w.Line("var " + list + " = new OcppArrayBuilder<" + itemType + ">();");
                     w.Line("while (!endArray" + d + ")");
                     w.Line("{");
                     w.Line(itemType + (IsValueType(v.Items!) ? " item" : "? item") + d + ";");
-                    EmitFastReadValue(ctx, w, v.Items!, "item" + d, depth + 1);
-                    w.Line("list" + d + ".Add(item" + d + (IsValueType(v.Items!) ? string.Empty : "!") + ");");
+                    EmitFastReadValue(ctx, w, v.Items!, "item" + d, depth + 1, listCleanup);
+                    w.Line(list + ".Add(item" + d + (IsValueType(v.Items!) ? string.Empty : "!") + ");");
                     w.Line("if (!reader.TryEndItem(out endArray" + d + "))");
-                    w.Line("{");
-                    w.Line("return false;");
-                    w.Line("}");
+                    EmitGiveUp(w, listCleanup, blankLineAfter: false);
                     w.Line("}");
                     w.Line();
                     if (v.MinItems > 0)
                     {
-                        w.Line("if (list" + d + ".Count < " + v.MinItems.ToString(CultureInfo.InvariantCulture) + ")");
-                        w.Line("{");
-                        w.Line("return false;");
-                        w.Line("}");
-                        w.Line();
+                        w.Line("if (" + list + ".Count < " + v.MinItems.ToString(CultureInfo.InvariantCulture) + ")");
+                        EmitGiveUp(w, listCleanup);
                     }
 
-                    w.Line(target + " = list" + d + ".ToArrayAndReturn();");
+                    w.Line(target + " = " + list + ".ToArrayAndReturn();");
                     return;
                 }
             }
 
+            EmitGiveUp(w, cleanup);
+        }
+
+        private static void EmitGiveUp(CodeWriter w, string cleanup, bool blankLineAfter = true)
+        {
             w.Line("{");
+            if (cleanup.Length > 0)
+            {
+                w.Line(cleanup.TrimEnd());
+            }
+
             w.Line("return false;");
             w.Line("}");
-            w.Line();
+            if (blankLineAfter)
+            {
+                w.Line();
+            }
         }
 
         private static void EmitValidator(Context ctx, CodeWriter w, ObjectShape shape)

@@ -160,6 +160,34 @@ public sealed class GeneratedOutputTests
         Assert.Single(shapes.DescendantNodes().OfType<MethodDeclarationSyntax>(), m => m.Identifier.ValueText == "Write_SampledValue");
     }
 
+    [Fact]
+    public void EveryShape_HasAFastReader_AndEveryMessageTriesItBeforeTheExactPath()
+    {
+        var sources = GeneratorHarness.SourcesByHint(Official.Value);
+        var shapes = CSharpSyntaxTree.ParseText(sources["OcppCodec.Shapes.g.cs"]).GetRoot();
+        var methods = shapes.DescendantNodes().OfType<MethodDeclarationSyntax>().Select(m => m.Identifier.ValueText).ToHashSet(StringComparer.Ordinal);
+
+        var readers = methods.Where(m => m.StartsWith("Read_", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(readers);
+        Assert.All(readers, r => Assert.Contains("Fast_" + r["Read_".Length..], methods));
+
+        // The fast reader checks what the exact one checks (here: StopTransaction's unit subset) and gives up on any
+        // name that is not the schema's instead of reporting it.
+        var fast = Method(shapes, "Fast_SampledValue_2");
+        Assert.Contains("Allowed_UnitOfMeasure_2(", fast, StringComparison.Ordinal);
+        Assert.DoesNotContain("UnknownProperty", fast, StringComparison.Ordinal);
+        Assert.DoesNotContain("state", fast, StringComparison.Ordinal);
+
+        foreach (var name in SchemaBaseNames.Select(MessageClassName))
+        {
+            var root = CSharpSyntaxTree.ParseText(sources[name + ".g.cs"]).GetRoot();
+            var readCore = Method(root, "ReadCore");
+            Assert.Contains("TryReadFastPath(utf8Json, out value) || ReadExactPath(utf8Json, ref state, out value)", readCore, StringComparison.Ordinal);
+            Assert.Contains("OcppCodec.Fast_", Method(root, "TryReadFastPath"), StringComparison.Ordinal);
+            Assert.Contains("OcppCodec.Read_", Method(root, "ReadExactPath"), StringComparison.Ordinal);
+        }
+    }
+
     private static string Method(SyntaxNode root, string name)
         => Assert.Single(root.DescendantNodes().OfType<MethodDeclarationSyntax>(), m => m.Identifier.ValueText == name).ToFullString();
 }

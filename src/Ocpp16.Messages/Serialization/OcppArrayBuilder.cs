@@ -38,6 +38,9 @@ internal struct OcppArrayBuilder<T>
         return result;
     }
 
+    /// <summary>Gives the buffer back without making an array (the read gave up).</summary>
+    public void Discard() => Return();
+
     private void Grow()
     {
         var next = ArrayPool<T>.Shared.Rent(_buffer is null ? 8 : _buffer.Length * 2);
