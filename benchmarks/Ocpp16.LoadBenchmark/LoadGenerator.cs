@@ -7,7 +7,7 @@ using System.Text.Json;
 namespace Ocpp16.LoadBenchmark;
 
 /// <summary>Options of the <c>load</c> role.</summary>
-internal sealed record LoadOptions(Uri Url, int Stations, string Mode, double DurationSeconds, double WarmupSeconds, int ServerPid, Uri? GcUrl, int ConnectConcurrency, double MaxWarmupSeconds = 90);
+internal sealed record LoadOptions(Uri Url, int Stations, string Mode, double DurationSeconds, double WarmupSeconds, int ServerPid, Uri? GcUrl, int ConnectConcurrency, double MaxWarmupSeconds = 120);
 
 /// <summary>
 /// N simulated charge points, each a raw <see cref="ClientWebSocket"/> (subprotocol ocpp1.6) with hand-written frames and
@@ -37,6 +37,10 @@ internal sealed class LoadGenerator
 
     // Latencies in microseconds of calls completed inside the measurement window; one shared preallocated array.
     private readonly int[] _latencies = new int[8_000_000];
+
+    // When each recorded call completed, in ms since the window started (to see whether slow calls cluster in time).
+    private readonly int[] _completedAtMs = new int[8_000_000];
+    private long _windowStart;
     private int _latencyCount;
     private long _windowCalls;
     private long _failures;
@@ -44,6 +48,7 @@ internal sealed class LoadGenerator
     private volatile bool _stop;
     private readonly TaskCompletionSource _go = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _started;
+    private readonly Pacer _pacer = new();
 
     public LoadGenerator(LoadOptions options) => _options = options;
 
@@ -113,6 +118,11 @@ internal sealed class LoadGenerator
         else
         {
             _started = Stopwatch.GetTimestamp();
+            if (_options.Mode == "paced")
+            {
+                _pacer.Start();
+            }
+
             _go.SetResult();
             var warmWatch = Stopwatch.StartNew();
             await Task.Delay(TimeSpan.FromSeconds(_options.WarmupSeconds)).ConfigureAwait(false);
@@ -121,10 +131,13 @@ internal sealed class LoadGenerator
 
             var gc0 = await ReadServerGcStatsAsync().ConfigureAwait(false);
             var selfJit0 = System.Runtime.JitInfo.GetCompiledMethodCount(currentThread: false);
+            var selfGc0 = GC.CollectionCount(0);
+            var selfPause0 = GC.GetTotalPauseDuration();
             var server0 = ProcStats.ReadCpuTicks(_options.ServerPid);
             var self0 = ProcStats.ReadCpuTicks(Environment.ProcessId);
             Interlocked.Exchange(ref _failures, 0);
             var t0 = Stopwatch.GetTimestamp();
+            _windowStart = t0;
             _recording = true;
             await Task.Delay(TimeSpan.FromSeconds(_options.DurationSeconds)).ConfigureAwait(false);
             _recording = false;
@@ -145,11 +158,14 @@ internal sealed class LoadGenerator
             }
 
             result["loadJitMethodsInWindow"] = System.Runtime.JitInfo.GetCompiledMethodCount(currentThread: false) - selfJit0;
+            result["loadGcCount"] = GC.CollectionCount(0) - selfGc0;
+            result["loadGcPauseMs"] = (GC.GetTotalPauseDuration() - selfPause0).TotalMilliseconds;
 
             var calls = Interlocked.Read(ref _windowCalls);
             var failures = Interlocked.Read(ref _failures);
 
             var count = Math.Min(_latencyCount, _latencies.Length);
+            ReportSlowCalls(count);
             var lat = _latencies.AsSpan(0, count);
             lat.Sort();
             result["windowSeconds"] = elapsed;
@@ -170,6 +186,7 @@ internal sealed class LoadGenerator
         }
 
         _stop = true;
+        _pacer.Stop();
         _go.TrySetResult();
         var all = Task.WhenAll(tasks);
         if (await Task.WhenAny(all, Task.Delay(5000)).ConfigureAwait(false) != all)
@@ -214,6 +231,33 @@ internal sealed class LoadGenerator
         }
 
         Console.Error.WriteLine($"[load] warm-up {warmWatch.Elapsed.TotalSeconds:F0} s (JIT {(quiet >= QuietSeconds ? "settled" : "still compiling at the limit")})");
+    }
+
+    /// <summary>
+    /// Diagnostics on stderr: how many calls took over 1 and 2 ms, and the 100-ms slices of the window that hold most
+    /// of them (clustered = stalls such as GC pauses; spread = per-call cost).
+    /// </summary>
+    private void ReportSlowCalls(int count)
+    {
+        var slices = new Dictionary<int, int>();
+        int over1 = 0, over2 = 0;
+        for (var i = 0; i < count; i++)
+        {
+            if (_latencies[i] > 1000)
+            {
+                over1++;
+            }
+
+            if (_latencies[i] > 2000)
+            {
+                over2++;
+                var slice = _completedAtMs[i] / 100;
+                slices[slice] = slices.GetValueOrDefault(slice) + 1;
+            }
+        }
+
+        var top = slices.OrderByDescending(kv => kv.Value).Take(12).Select(kv => $"{kv.Key * 100}ms:{kv.Value}");
+        Console.Error.WriteLine($"[load] calls {count}, over 1 ms {over1}, over 2 ms {over2} in {slices.Count} of {(int)(_options.DurationSeconds * 10)} 100-ms slices; busiest: {string.Join(' ', top)}");
     }
 
     private static double Percentile(ReadOnlySpan<int> sorted, double p)
@@ -271,10 +315,11 @@ internal sealed class LoadGenerator
         if (i < _latencies.Length)
         {
             _latencies[i] = us;
+            _completedAtMs[i] = (int)Stopwatch.GetElapsedTime(_windowStart).TotalMilliseconds;
         }
     }
 
-    private sealed class Station
+    private sealed class Station : System.Threading.Tasks.Sources.IValueTaskSource<bool>
     {
         private readonly LoadGenerator _owner;
         private readonly string _identity;
@@ -366,15 +411,16 @@ internal sealed class LoadGenerator
 
         private async Task PacedAsync(int index)
         {
-            // Each station one call per second, spread evenly over the second; the schedule is absolute (no drift).
+            // Each station one call per second, spread evenly over the second; the schedule is absolute (no drift). The
+            // wait is the pacer's reusable signal, not Task.Delay, so pacing allocates nothing per call (the load
+            // generator's own GCs would otherwise add pauses to every server's latencies).
             var tick = Stopwatch.Frequency;
             var next = _owner._started + (long)((double)index / _owner._options.Stations * tick);
             for (var k = 1; !_owner._stop; k++)
             {
-                var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), next);
-                if (wait > TimeSpan.Zero)
+                if (next > Stopwatch.GetTimestamp())
                 {
-                    await Task.Delay(wait).ConfigureAwait(false);
+                    await _owner._pacer.WaitAsync(this, next).ConfigureAwait(false);
                 }
 
                 if (_owner._stop)
@@ -392,6 +438,29 @@ internal sealed class LoadGenerator
             }
         }
 
+        /// <summary>The pacer's signal for this station: one reusable awaitable, completed when the station's time comes.</summary>
+        private System.Threading.Tasks.Sources.ManualResetValueTaskSourceCore<bool> _signal;
+
+        /// <summary>When the pacer releases this station (<see cref="Stopwatch.GetTimestamp"/>).</summary>
+        public long Due { get; private set; }
+
+        public void Prepare(long due)
+        {
+            _signal.Reset();
+            Due = due;
+        }
+
+        public ValueTask<bool> AsValueTask() => new(this, _signal.Version);
+
+        public void Release() => _signal.SetResult(true);
+
+        bool System.Threading.Tasks.Sources.IValueTaskSource<bool>.GetResult(short token) => _signal.GetResult(token);
+
+        System.Threading.Tasks.Sources.ValueTaskSourceStatus System.Threading.Tasks.Sources.IValueTaskSource<bool>.GetStatus(short token) => _signal.GetStatus(token);
+
+        void System.Threading.Tasks.Sources.IValueTaskSource<bool>.OnCompleted(Action<object?> continuation, object? state, short token, System.Threading.Tasks.Sources.ValueTaskSourceOnCompletedFlags flags)
+            => _signal.OnCompleted(continuation, state, token, flags);
+
         private async Task ConnectAsync()
         {
             var ws = new ClientWebSocket();
@@ -408,6 +477,7 @@ internal sealed class LoadGenerator
         }
 
         /// <summary>One CALL: [2,"id" + tail; waits for [3,"id",...]. False (and a failure counted) for anything else.</summary>
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async ValueTask<bool> CallAsync(byte[] tail)
         {
             var ws = _ws!;
@@ -485,6 +555,103 @@ internal sealed class LoadGenerator
         {
             _ws?.Abort();
             _ws?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Releases paced stations at their scheduled time without allocating: a 1-ms timer wheel of 1,000 buckets (one
+    /// second), each a list of waiting stations, served by one loop on a <see cref="PeriodicTimer"/>. A station's
+    /// continuation runs on the pacer loop up to its next await (the send), as a client's scheduler would.
+    /// </summary>
+    private sealed class Pacer
+    {
+        private const int Buckets = 1000;
+        private readonly List<Station>[] _wheel = Enumerable.Range(0, Buckets).Select(_ => new List<Station>(16)).ToArray();
+        private readonly List<Station> _due = new(256);
+        private readonly Lock _gate = new();
+        private readonly CancellationTokenSource _stop = new();
+        private long _servedMs = -1;
+
+        public void Start()
+        {
+            _servedMs = ToMs(Stopwatch.GetTimestamp()) - 1;
+            _ = Task.Run(RunAsync);
+        }
+
+        public void Stop() => _stop.Cancel();
+
+        public ValueTask<bool> WaitAsync(Station station, long dueTimestamp)
+        {
+            station.Prepare(dueTimestamp);
+            var dueMs = ToMs(dueTimestamp);
+            lock (_gate)
+            {
+                if (dueMs <= _servedMs)
+                {
+                    return ValueTask.FromResult(true); // its millisecond was already served: go now
+                }
+
+                _wheel[(int)(dueMs % Buckets)].Add(station);
+            }
+
+            return station.AsValueTask();
+        }
+
+        private static long ToMs(long timestamp) => timestamp * 1000 / Stopwatch.Frequency;
+
+        private async Task RunAsync()
+        {
+            using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(1));
+            try
+            {
+                while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
+                {
+                    var now = Stopwatch.GetTimestamp();
+                    var nowMs = ToMs(now);
+                    lock (_gate)
+                    {
+                        // Every bucket since the last tick (ticks can be late), at most one full turn of the wheel.
+                        for (var ms = Math.Max(_servedMs + 1, nowMs - Buckets + 1); ms <= nowMs; ms++)
+                        {
+                            var bucket = _wheel[(int)(ms % Buckets)];
+                            for (var i = bucket.Count - 1; i >= 0; i--)
+                            {
+                                if (bucket[i].Due <= now)
+                                {
+                                    _due.Add(bucket[i]);
+                                    bucket.RemoveAt(i);
+                                }
+                            }
+                        }
+
+                        _servedMs = nowMs;
+                    }
+
+                    foreach (var station in _due)
+                    {
+                        station.Release();
+                    }
+
+                    _due.Clear();
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopped: release everyone still waiting so their loops can see the stop flag.
+                lock (_gate)
+                {
+                    foreach (var bucket in _wheel)
+                    {
+                        _due.AddRange(bucket);
+                        bucket.Clear();
+                    }
+                }
+
+                foreach (var station in _due)
+                {
+                    station.Release();
+                }
+            }
         }
     }
 }

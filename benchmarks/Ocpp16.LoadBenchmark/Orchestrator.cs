@@ -18,9 +18,17 @@ internal static class Orchestrator
 
     private sealed record Scenario(string Name, string Mode, int Stations);
 
+    /// <summary>
+    /// Gen0 budget of the .NET servers in MiB (<c>DOTNET_GCgen0size</c>), the same for the library's server and the
+    /// ceiling; 0 leaves the runtime's default. See the load benchmark section of benchmarks/README.md for why.
+    /// </summary>
+    private static int s_gen0MiB;
+
     public static async Task<int> RunAsync(Args options)
     {
         var quick = options.Has("quick");
+        s_gen0MiB = options.GetInt("gen0-mib", 0);
+        var repeat = Math.Max(1, options.GetInt("repeat", 1));
         var duration = options.GetDouble("duration", quick ? 5 : 15);
         var warmup = options.GetDouble("warmup", quick ? 2 : 10);
         var kinds = options.Get("kinds", string.Join(',', s_allKinds)).Split(',', StringSplitOptions.RemoveEmptyEntries);
@@ -48,25 +56,51 @@ internal static class Orchestrator
             }
         }
 
-        Console.Error.WriteLine($"[run] {Environment.ProcessorCount} cores; taskset {(taskset is null ? "missing" : "server -c 0, load -c 1")}; duration {duration} s, warm-up at least {warmup} s and until the JIT has settled (at most 90 s)");
+        Console.Error.WriteLine($"[run] {Environment.ProcessorCount} cores; taskset {(taskset is null ? "missing" : "server -c 0, load -c 1")}; duration {duration} s, warm-up at least {warmup} s and until the JIT has settled (at most 120 s); .NET servers' gen0 budget {(s_gen0MiB > 0 ? s_gen0MiB + " MiB" : "the runtime's default")}");
         var results = new Dictionary<(string Scenario, string Kind), Dictionary<string, double>>();
+        var allRuns = new Dictionary<(string Scenario, string Kind), List<Dictionary<string, double>>>();
         foreach (var scenario in scenarios)
         {
+            // Repetitions alternate the servers, so slow drifts of the machine hit all of them alike; the reported row of
+            // each server is its median run (by the scenario's key figure). ocpp-rpc and the idle scenario run once.
+            for (var rep = 1; rep <= repeat; rep++)
+            {
+                foreach (var kind in kinds)
+                {
+                    if (rep > 1 && (kind == "ocpp-rpc" || scenario.Mode == "idle"))
+                    {
+                        continue;
+                    }
+
+                    Console.Error.WriteLine($"[run] --- {scenario.Name} / {kind} (run {rep}) ---");
+                    var r = await RunOneAsync(kind, scenario, duration, warmup, taskset, interop).ConfigureAwait(false);
+                    if (r is not null)
+                    {
+                        if (!allRuns.TryGetValue((scenario.Name, kind), out var list))
+                        {
+                            allRuns[(scenario.Name, kind)] = list = [];
+                        }
+
+                        list.Add(r);
+                        Console.Error.WriteLine("[run] " + string.Join(", ", r.Select(kv => $"{kv.Key}={kv.Value.ToString("0.###", CultureInfo.InvariantCulture)}")));
+                    }
+
+                    await Task.Delay(1000).ConfigureAwait(false);
+                }
+            }
+
             foreach (var kind in kinds)
             {
-                Console.Error.WriteLine($"[run] --- {scenario.Name} / {kind} ---");
-                var r = await RunOneAsync(kind, scenario, duration, warmup, taskset, interop).ConfigureAwait(false);
-                if (r is not null)
+                if (allRuns.TryGetValue((scenario.Name, kind), out var list) && list.Count > 0)
                 {
-                    results[(scenario.Name, kind)] = r;
-                    Console.Error.WriteLine("[run] " + string.Join(", ", r.Select(kv => $"{kv.Key}={kv.Value.ToString("0.###", CultureInfo.InvariantCulture)}")));
+                    var key = KeyFigure(scenario.Mode);
+                    var sorted = list.OrderBy(r => r.GetValueOrDefault(key, double.NaN)).ToList();
+                    results[(scenario.Name, kind)] = sorted[(sorted.Count - 1) / 2];
                 }
-
-                await Task.Delay(1000).ConfigureAwait(false);
             }
         }
 
-        var report = Report(scenarios, kinds, results);
+        var report = Report(scenarios, kinds, results) + RunsReport(scenarios, kinds, allRuns, repeat);
         Console.WriteLine(report);
         if (options.TryGet("out") is { } outPath)
         {
@@ -74,6 +108,36 @@ internal static class Orchestrator
         }
 
         return 0;
+    }
+
+    /// <summary>The figure a scenario's target is about, by which its repeated runs are ordered.</summary>
+    private static string KeyFigure(string mode) => mode switch
+    {
+        "closed" => "callsPerSecond",
+        "paced" => "p99Ms",
+        _ => "idleBytesPerConnection",
+    };
+
+    private static string RunsReport(List<Scenario> scenarios, string[] kinds, Dictionary<(string Scenario, string Kind), List<Dictionary<string, double>>> allRuns, int repeat)
+    {
+        if (repeat <= 1)
+        {
+            return string.Empty;
+        }
+
+        var sb = new StringBuilder();
+        sb.AppendLine();
+        sb.AppendLine(CultureInfo.InvariantCulture, $"Every run (the tables show each server's median run of {repeat}):");
+        sb.AppendLine();
+        foreach (var s in scenarios.Where(s => s.Mode != "idle"))
+        {
+            var key = KeyFigure(s.Mode);
+            var parts = kinds.Where(k => allRuns.ContainsKey((s.Name, k)))
+                .Select(k => $"{k} {string.Join(" / ", allRuns[(s.Name, k)].Select(r => r.GetValueOrDefault(key, double.NaN).ToString(key == "p99Ms" ? "0.00" : "N0", CultureInfo.InvariantCulture)))}");
+            sb.AppendLine(CultureInfo.InvariantCulture, $"- {s.Name} {(key == "p99Ms" ? "p99 ms" : "calls/s")}: {string.Join("; ", parts)}");
+        }
+
+        return sb.ToString();
     }
 
     private static Scenario ParseScenario(string name, int divisor)
@@ -97,6 +161,10 @@ internal static class Orchestrator
         else
         {
             serverInfo = Pinned(taskset, "0", [.. self, "server", "--kind", kind, "--port", port.ToString(CultureInfo.InvariantCulture)]);
+            if (s_gen0MiB > 0)
+            {
+                serverInfo.Environment["DOTNET_GCgen0size"] = ((long)s_gen0MiB * 1024 * 1024).ToString("X", CultureInfo.InvariantCulture);
+            }
         }
 
         serverInfo.RedirectStandardInput = true; // csms.js exits when its stdin closes: keep it open
@@ -146,7 +214,7 @@ internal static class Orchestrator
                 }
             };
             load.BeginOutputReadLine();
-            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(Math.Max(warmup, 90) + duration + 180));
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(Math.Max(warmup, 120) + duration + 180));
             try
             {
                 await load.WaitForExitAsync(limit.Token).ConfigureAwait(false);
@@ -230,8 +298,8 @@ internal static class Orchestrator
         string F(double v, string format) => double.IsNaN(v) ? "–" : v.ToString(format, CultureInfo.InvariantCulture);
         double Get(string scenario, string kind, string key) => results.TryGetValue((scenario, kind), out var r) && r.TryGetValue(key, out var v) ? v : double.NaN;
 
-        sb.AppendLine("| Scenario | Server | calls/s | p50 ms | p99 ms | max ms | server CPU µs/call | server CPU % | load CPU % | server GC pause ms (gen0/1/2) | server alloc B/call | failures | connect+boot ms | connect failures | idle RSS Δ B/conn | warm-up s | server JIT methods in window |");
-        sb.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        sb.AppendLine("| Scenario | Server | calls/s | p50 ms | p99 ms | max ms | server CPU µs/call | server CPU % | load CPU % | server GC pause ms (gen0/1/2) | server alloc B/call | failures | connect+boot ms | connect failures | idle RSS Δ B/conn | warm-up s | server JIT methods in window | load generator GCs (pause ms) |");
+        sb.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var s in scenarios)
         {
             foreach (var k in kinds)
@@ -240,7 +308,7 @@ internal static class Orchestrator
                 sb.Append(CultureInfo.InvariantCulture, $"| {F(Get(s.Name, k, "callsPerSecond"), "N0")} | {F(Get(s.Name, k, "p50Ms"), "0.00")} | {F(Get(s.Name, k, "p99Ms"), "0.00")} | {F(Get(s.Name, k, "maxMs"), "0.0")} ");
                 sb.Append(CultureInfo.InvariantCulture, $"| {F(Get(s.Name, k, "serverCpuUsPerCall"), "0.0")} | {F(Get(s.Name, k, "serverCpuPercent"), "0")} | {F(Get(s.Name, k, "loadCpuPercent"), "0")} ");
                 sb.Append(CultureInfo.InvariantCulture, $"| {F(Get(s.Name, k, "serverGcPauseMs"), "0")} ({F(Get(s.Name, k, "serverGen0"), "0")}/{F(Get(s.Name, k, "serverGen1"), "0")}/{F(Get(s.Name, k, "serverGen2"), "0")}) | {F(Get(s.Name, k, "serverAllocBytesPerCall"), "N0")} | {F(Get(s.Name, k, "failures"), "0")} ");
-                sb.AppendLine(CultureInfo.InvariantCulture, $"| {F(Get(s.Name, k, "connectBootMs"), "N0")} | {F(Get(s.Name, k, "connectFailures"), "0")} | {F(Get(s.Name, k, "idleBytesPerConnection"), "N0")} | {F(Get(s.Name, k, "warmupSeconds"), "0")} | {F(Get(s.Name, k, "serverJitMethodsInWindow"), "0")} |");
+                sb.AppendLine(CultureInfo.InvariantCulture, $"| {F(Get(s.Name, k, "connectBootMs"), "N0")} | {F(Get(s.Name, k, "connectFailures"), "0")} | {F(Get(s.Name, k, "idleBytesPerConnection"), "N0")} | {F(Get(s.Name, k, "warmupSeconds"), "0")} | {F(Get(s.Name, k, "serverJitMethodsInWindow"), "0")} | {F(Get(s.Name, k, "loadGcCount"), "0")} ({F(Get(s.Name, k, "loadGcPauseMs"), "0")}) |");
             }
         }
 

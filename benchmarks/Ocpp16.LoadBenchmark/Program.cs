@@ -5,6 +5,7 @@ using Ocpp16.LoadBenchmark;
 //   server --kind ocpp16|ceiling --port P
 //   load   --url ws://127.0.0.1:P/ocpp --stations N --mode closed|paced|idle --duration S [--warmup S] [--server-pid PID] [--gc-url URL]
 //   run    [--duration S] [--warmup S] [--kinds ocpp16,ceiling,ocpp-rpc] [--scenarios idle5000,closed1000,closed5000,paced5000] [--quick]
+//   (run also takes --repeat N: ocpp16 and ceiling N times per scenario, alternating, median run reported; --gen0-mib M)
 // `run` starts each server and the load generator as separate processes pinned with taskset (-c 0 / -c 1).
 if (args.Length == 0)
 {
@@ -27,7 +28,7 @@ switch (args[0])
             options.GetInt("server-pid", 0),
             options.TryGet("gc-url") is { } gc ? new Uri(gc) : null,
             options.GetInt("connect-concurrency", 64),
-            options.GetDouble("max-warmup", 90));
+            options.GetDouble("max-warmup", 120));
         if (load.Mode is not ("closed" or "paced" or "idle"))
         {
             Console.Error.WriteLine($"unknown mode '{load.Mode}' (closed|paced|idle)");

@@ -38,6 +38,7 @@ internal static class Servers
                 app = builder.Build();
                 app.Map("/gc", ForceGc);
                 app.Map("/stats", GcStats);
+                app.Map("/gcinfo", GcInfo);
                 app.MapOcpp16CentralSystem("/ocpp/{chargePointId}");
                 break;
             case "ceiling":
@@ -68,6 +69,17 @@ internal static class Servers
         GC.GetTotalPauseDuration().TotalMilliseconds.ToString("F1", System.Globalization.CultureInfo.InvariantCulture),
         GC.GetTotalAllocatedBytes(precise: false),
         System.Runtime.JitInfo.GetCompiledMethodCount(currentThread: false))));
+
+    /// <summary>GET /gcinfo: the last ephemeral collection's pause, promoted bytes, pinned objects and generation sizes (diagnostics).</summary>
+    private static void GcInfo(IApplicationBuilder app) => app.Run(context =>
+    {
+        var info = GC.GetGCMemoryInfo(GCKind.Ephemeral);
+        return context.Response.WriteAsync(string.Join(' ',
+            "index", info.Index, "gen", info.Generation, "pauseMs", info.PauseDurations[0].TotalMilliseconds.ToString("F2", System.Globalization.CultureInfo.InvariantCulture),
+            "promoted", info.PromotedBytes, "pinned", info.PinnedObjectsCount, "heap", info.HeapSizeBytes, "fragmented", info.FragmentedBytes,
+            "gen0", info.GenerationInfo[0].SizeAfterBytes, "gen1", info.GenerationInfo[1].SizeAfterBytes, "gen2", info.GenerationInfo[2].SizeAfterBytes,
+            "concurrent", info.Concurrent, "compacted", info.Compacted, "server", GCSettings.IsServerGC, "latency", GCSettings.LatencyMode));
+    });
 
     /// <summary>GET /gc: a full blocking compacting collection that also returns free memory to the OS, so RSS is comparable.</summary>
     private static void ForceGc(IApplicationBuilder app) => app.Run(context =>
