@@ -71,4 +71,7 @@ internal static partial class ChargePointLog
 
     [LoggerMessage(3017, LogLevel.Debug, "{ChargePointId}: MeterValues queued for connector {ConnectorId}: {EnergyWh} Wh")]
     public static partial void MeterSampled(ILogger logger, string chargePointId, int connectorId, decimal energyWh);
+
+    [LoggerMessage(3018, LogLevel.Warning, "{ChargePointId}: Saved value of configuration key {Key} not applied: {Reason}")]
+    public static partial void SavedConfigurationSkipped(ILogger logger, string chargePointId, string key, string reason);
 }

@@ -65,7 +65,6 @@ public sealed partial class ChargePoint : IAsyncDisposable, IOcppViolationSink
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         _logger = _loggerFactory.CreateLogger("Ocpp16.ChargePoint");
         _time = timeProvider ?? TimeProvider.System;
-        Configuration = new ChargePointConfiguration(hardware.Connectors.Count, options.Configuration);
         _connectors = new ConnectorState[hardware.Connectors.Count + 1];
         for (var i = 0; i < hardware.Connectors.Count; i++)
         {
@@ -81,6 +80,21 @@ public sealed partial class ChargePoint : IAsyncDisposable, IOcppViolationSink
         _store = options.DataDirectory is { Length: > 0 } dataDirectory
             ? new Persistence.SqliteChargePointStore(dataDirectory)
             : new Persistence.InMemoryChargePointStore();
+        try
+        {
+            // Precedence: defaults < options.Configuration < values the Central System changed in an earlier run.
+            Configuration = new ChargePointConfiguration(hardware.Connectors.Count, options.Configuration, _store.SaveConfigurationValue);
+            foreach (var (key, reason) in Configuration.ApplySaved(_store.LoadConfigurationValues()))
+            {
+                ChargePointLog.SavedConfigurationSkipped(_logger, options.Identity, key, reason);
+            }
+        }
+        catch
+        {
+            _store.Dispose();
+            throw;
+        }
+
         _outbox = new Outbox(this);
         _requestHandler = new RequestHandler(this);
         Configuration.Changed += (_, key) =>

@@ -12,9 +12,20 @@ public sealed class ChargePointConfiguration
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly List<string> _order = [];
+    private readonly Action<string, string>? _save;
 
-    internal ChargePointConfiguration(int numberOfConnectors, IEnumerable<KeyValuePair<string, string>> overrides)
+    /// <summary>
+    /// Creates the keys with their defaults, then applies <paramref name="overrides"/> (<see cref="ChargePointOptions.Configuration"/>).
+    /// </summary>
+    /// <param name="numberOfConnectors">The value of NumberOfConnectors.</param>
+    /// <param name="overrides">Initial values; an unknown key or invalid value throws <see cref="ArgumentException"/>.</param>
+    /// <param name="save">
+    /// Called by <see cref="TrySet"/> with each accepted key and value before the value takes effect (the durable store
+    /// of the charge point); <see langword="null"/> for none.
+    /// </param>
+    internal ChargePointConfiguration(int numberOfConnectors, IEnumerable<KeyValuePair<string, string>> overrides, Action<string, string>? save = null)
     {
+        _save = save;
         // Core profile keys (OCPP 1.6 §9.1) with the reference DC station's values where it declares them.
         Add("AllowOfflineTxForUnknownId", "true", false, Bool);
         Add("AuthorizationCacheEnabled", "true", false, Bool);
@@ -100,11 +111,18 @@ public sealed class ChargePointConfiguration
 
     /// <summary>
     /// Changes a key as ChangeConfiguration does (OCPP 1.6 §5.3): <see cref="ConfigurationStatus.NotSupported"/> for an
-    /// unknown key, <see cref="ConfigurationStatus.Rejected"/> for a read-only key or an invalid value.
+    /// unknown key, <see cref="ConfigurationStatus.Rejected"/> for a read-only key or an invalid value. With
+    /// <see cref="ChargePointOptions.DataDirectory"/> set, an accepted value is saved durably before it takes effect
+    /// (so before ChangeConfiguration is answered) and is applied again on every later start; rejected values are
+    /// not saved.
     /// </summary>
     /// <param name="key">The key name.</param>
     /// <param name="value">The new value, at most 500 characters.</param>
     /// <returns>The ChangeConfiguration status.</returns>
+    /// <exception cref="Microsoft.Data.Sqlite.SqliteException">
+    /// The value could not be saved (disk full, I/O error); it is unchanged, and ChangeConfiguration is answered with
+    /// the CALLERROR InternalError.
+    /// </exception>
     public ConfigurationStatus TrySet(string key, string value)
     {
         lock (_gate)
@@ -119,6 +137,8 @@ public sealed class ChargePointConfiguration
                 return ConfigurationStatus.Rejected;
             }
 
+            // Durable first: a power loss right after ChangeConfiguration.conf must not lose the accepted value.
+            _save?.Invoke(key, value);
             e.Value = value;
         }
 
@@ -149,6 +169,42 @@ public sealed class ChargePointConfiguration
         }
 
         return list;
+    }
+
+    /// <summary>
+    /// Applies values saved by an earlier run (see <see cref="TrySet"/>) over the defaults and the
+    /// <see cref="ChargePointOptions.Configuration"/> overrides: what the Central System set last wins, as on a real
+    /// station. Unknown and read-only keys and values that are no longer valid are skipped.
+    /// </summary>
+    /// <param name="saved">Key → value as loaded from the store.</param>
+    /// <returns>The skipped keys, each with the reason (for the log).</returns>
+    internal IReadOnlyList<(string Key, string Reason)> ApplySaved(IReadOnlyDictionary<string, string> saved)
+    {
+        var skipped = new List<(string Key, string Reason)>();
+        lock (_gate)
+        {
+            foreach (var (key, value) in saved)
+            {
+                if (!_entries.TryGetValue(key, out var e))
+                {
+                    skipped.Add((key, "unknown key"));
+                }
+                else if (e.ReadOnly)
+                {
+                    skipped.Add((key, "read-only key"));
+                }
+                else if (value.Length > 500 || (e.Validate is { } validate && !validate(value)))
+                {
+                    skipped.Add((key, "invalid value"));
+                }
+                else
+                {
+                    e.Value = value;
+                }
+            }
+        }
+
+        return skipped;
     }
 
     internal void SetInternal(string key, string value)

@@ -81,7 +81,10 @@ public sealed class ChargePointOptions
     /// Folder for durable state (SQLite file <c>ocpp16-chargepoint.db</c>): the queue of transaction messages and the
     /// transactions they belong to, so neither a crash nor a power loss loses a StartTransaction, MeterValues or
     /// StopTransaction; a transaction interrupted by power loss is stopped with reason PowerLoss when the charge point
-    /// is back (OCPP 1.6 §4.10). Default <see langword="null"/>: kept in memory only.
+    /// is back (OCPP 1.6 §4.10). Also the configuration values changed through ChangeConfiguration (OCPP 1.6 §5.3,
+    /// §9), saved before the Accepted answer is sent and applied on the next start over the defaults and
+    /// <see cref="Configuration"/> (read-only keys are never loaded). A database of an earlier version opens and gains
+    /// the tables it lacks. Default <see langword="null"/>: kept in memory only.
     /// </summary>
     public string? DataDirectory { get; set; }
 
@@ -125,7 +128,9 @@ public sealed class ChargePointOptions
 
     /// <summary>
     /// Initial values of configuration keys (OCPP 1.6 §9), overriding the defaults, e.g.
-    /// <c>["HeartbeatInterval"] = "60"</c>. Unknown keys are rejected at construction. Default empty.
+    /// <c>["HeartbeatInterval"] = "60"</c>. Unknown keys are rejected at construction. With <see cref="DataDirectory"/>
+    /// set, a value the Central System changed in an earlier run wins over the value given here (as on a real station;
+    /// delete the data directory to return to these values). Default empty.
     /// </summary>
     public IDictionary<string, string> Configuration { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
 

@@ -261,14 +261,19 @@ internal sealed class Rig : IAsyncDisposable
 
     public CollectingLoggerFactory Logs { get; }
 
-    /// <summary>Creates and starts a 2-connector charge point; optionally waits for the boot's three StatusNotifications.</summary>
-    public static async Task<Rig> StartAsync(Action<IDictionary<string, string>>? configure = null, Action<FakeCentralSystem>? setup = null, bool waitForBoot = true)
+    /// <summary>
+    /// Creates and starts a 2-connector charge point (with <paramref name="dataDirectory"/>: its SQLite store there);
+    /// optionally waits for the boot's three StatusNotifications.
+    /// </summary>
+    public static async Task<Rig> StartAsync(Action<IDictionary<string, string>>? configure = null, Action<FakeCentralSystem>? setup = null, bool waitForBoot = true, string? dataDirectory = null)
     {
         var cs = new FakeCentralSystem();
         setup?.Invoke(cs);
         var hardware = new SimulatedChargePointHardware(2);
         var logs = new CollectingLoggerFactory();
-        var chargePoint = new ChargePoint(cs.Options(configure), hardware, logs);
+        var options = cs.Options(configure);
+        options.DataDirectory = dataDirectory;
+        var chargePoint = new ChargePoint(options, hardware, logs);
         await chargePoint.StartAsync().WaitAsync(Timeouts.Await);
         var rig = new Rig(cs, hardware, chargePoint, logs);
         if (waitForBoot)

@@ -135,6 +135,41 @@ public sealed class DcChargerQuitTests
     }
 }
 
+/// <summary>Configuration changed by the CSMS survives a restart of DcCharger on the same --data-dir.</summary>
+public sealed class DcChargerRestartTests
+{
+    [Fact]
+    public async Task ChangeConfiguration_survives_quit_and_restart_with_the_same_data_dir()
+    {
+        var dataDir = Path.Combine(Path.GetTempPath(), "ocpp16-samples-tests-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            await using var rig = await Rig.StartAsync();
+            var charger = await rig.StartConnectedChargerAsync("CP1", "--data-dir", dataDir);
+            var (status, body, text) = await rig.Api.PostCommandAsync("CP1", "ChangeConfiguration", """{"key":"MeterValueSampleInterval","value":"17"}""");
+            Assert.True(status == System.Net.HttpStatusCode.OK, $"{(int)status}: {text}");
+            Assert.Equal("Accepted", Api.String(body!.Value, "status"));
+
+            await charger.SendLineAsync("quit");
+            Assert.True(await charger.WaitForExitAsync(TimeSpan.FromSeconds(20)) == 0, $"DcCharger did not exit with 0 after 'quit'. {charger}");
+            await rig.Api.WaitForChargePointsAsync(l => Api.ChargePoint(l, "CP1") is null, "CP1 no longer listed after quit", rig.All);
+
+            var restarted = await rig.StartConnectedChargerAsync("CP1", "--data-dir", dataDir);
+            (status, body, text) = await rig.Api.PostCommandAsync("CP1", "GetConfiguration", """{"key":["MeterValueSampleInterval"]}""");
+            Assert.True(status == System.Net.HttpStatusCode.OK, $"{(int)status}: {text}");
+            var key = Assert.Single(body!.Value.GetProperty("configurationKey").EnumerateArray());
+            Assert.True(Api.String(key, "value") == "17", $"MeterValueSampleInterval after restart: {text}. {restarted}");
+        }
+        finally
+        {
+            if (Directory.Exists(dataDir))
+            {
+                Directory.Delete(dataDir, recursive: true);
+            }
+        }
+    }
+}
+
 /// <summary>A bad command is reported and the charger keeps working.</summary>
 public sealed class DcChargerBadCommandTests
 {

@@ -21,7 +21,8 @@ internal sealed record StoredTransaction(
 
 /// <summary>
 /// Durable state of a charge point: the queue of transaction messages and the transactions they belong to, so a
-/// crash or power loss never loses a transaction message (OCPP 1.6 §4.10). Implementations are thread-safe.
+/// crash or power loss never loses a transaction message (OCPP 1.6 §4.10), and the configuration values changed
+/// through ChangeConfiguration (OCPP 1.6 §5.3, §9), so they survive a restart. Implementations are thread-safe.
 /// </summary>
 internal interface IChargePointStore : IDisposable
 {
@@ -36,6 +37,20 @@ internal interface IChargePointStore : IDisposable
     void DeleteTransaction(int localId);
 
     IReadOnlyList<StoredTransaction> LoadTransactions();
+
+    /// <summary>
+    /// Saves the value of one configuration key (OCPP 1.6 §9), replacing any value saved for it before; durable once
+    /// this returns. The caller has already checked the key and value (a known, writable key; a valid value of at most
+    /// 500 characters, §5.3).
+    /// </summary>
+    /// <param name="key">The key name (case-sensitive), e.g. <c>HeartbeatInterval</c>.</param>
+    /// <param name="value">The new value, e.g. <c>"300"</c>.</param>
+    /// <exception cref="Microsoft.Data.Sqlite.SqliteException">The SQLite store could not write (disk full, I/O error); nothing was saved.</exception>
+    void SaveConfigurationValue(string key, string value);
+
+    /// <summary>All configuration values saved by <see cref="SaveConfigurationValue"/>: key → last saved value.</summary>
+    /// <returns>The saved values (ordinal keys); empty when none was saved, or for a database from a version without them.</returns>
+    IReadOnlyDictionary<string, string> LoadConfigurationValues();
 }
 
 /// <summary>The store used without a data directory: state lives as long as the process.</summary>
@@ -44,6 +59,7 @@ internal sealed class InMemoryChargePointStore : IChargePointStore
     private readonly Lock _gate = new();
     private readonly SortedDictionary<long, StoredMessage> _messages = [];
     private readonly Dictionary<int, StoredTransaction> _transactions = [];
+    private readonly Dictionary<string, string> _configuration = new(StringComparer.Ordinal);
     private long _next;
 
     public long Enqueue(string action, string payloadJson, int localTransactionId)
@@ -93,6 +109,22 @@ internal sealed class InMemoryChargePointStore : IChargePointStore
         lock (_gate)
         {
             return [.. _transactions.Values.OrderBy(t => t.LocalId)];
+        }
+    }
+
+    public void SaveConfigurationValue(string key, string value)
+    {
+        lock (_gate)
+        {
+            _configuration[key] = value;
+        }
+    }
+
+    public IReadOnlyDictionary<string, string> LoadConfigurationValues()
+    {
+        lock (_gate)
+        {
+            return new Dictionary<string, string>(_configuration, StringComparer.Ordinal);
         }
     }
 

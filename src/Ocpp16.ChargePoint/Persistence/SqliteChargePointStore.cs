@@ -5,7 +5,9 @@ namespace Ocpp16.ChargePoint.Persistence;
 
 /// <summary>
 /// The durable store in <c>{DataDirectory}/ocpp16-chargepoint.db</c> (SQLite, WAL journal, synchronous FULL so a
-/// committed message survives power loss).
+/// committed message survives power loss). Tables: <c>outbox</c>, <c>transactions</c> and <c>configuration</c>
+/// (key, value; added later); each is created when missing, so a database of an earlier version opens and gains the
+/// tables it lacks.
 /// </summary>
 internal sealed class SqliteChargePointStore : IChargePointStore
 {
@@ -38,6 +40,9 @@ internal sealed class SqliteChargePointStore : IChargePointStore
                 active INTEGER NOT NULL,
                 last_meter_wh INTEGER NULL,
                 last_meter_time TEXT NULL);
+            CREATE TABLE IF NOT EXISTS configuration (
+                key TEXT PRIMARY KEY NOT NULL,
+                value TEXT NOT NULL);
             """);
     }
 
@@ -139,6 +144,35 @@ internal sealed class SqliteChargePointStore : IChargePointStore
             }
 
             return list;
+        }
+    }
+
+    public void SaveConfigurationValue(string key, string value)
+    {
+        lock (_gate)
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = "INSERT OR REPLACE INTO configuration (key, value) VALUES ($k, $v);";
+            command.Parameters.AddWithValue("$k", key);
+            command.Parameters.AddWithValue("$v", value);
+            command.ExecuteNonQuery();
+        }
+    }
+
+    public IReadOnlyDictionary<string, string> LoadConfigurationValues()
+    {
+        lock (_gate)
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = "SELECT key, value FROM configuration;";
+            using var reader = command.ExecuteReader();
+            var values = new Dictionary<string, string>(StringComparer.Ordinal);
+            while (reader.Read())
+            {
+                values[reader.GetString(0)] = reader.GetString(1);
+            }
+
+            return values;
         }
     }
 
