@@ -153,6 +153,33 @@ public sealed class ConfigurationPersistenceTests : IDisposable
     }
 
     [Fact]
+    public void TrySet_SavesBeforeApplying_AndAFailedSaveLeavesTheValueUnchanged()
+    {
+        var saved = new List<(string Key, string Value)>();
+        var failing = false;
+        var configuration = new ChargePointConfiguration(2, [], (key, value) =>
+        {
+            if (failing)
+            {
+                throw new IOException("disk full (test)");
+            }
+
+            saved.Add((key, value));
+        });
+
+        Assert.Equal(ConfigurationStatus.Accepted, configuration.TrySet("ConnectionTimeOut", "45"));
+        Assert.Equal(ConfigurationStatus.Rejected, configuration.TrySet("ConnectionTimeOut", "-1"));
+        Assert.Equal(ConfigurationStatus.Rejected, configuration.TrySet("NumberOfConnectors", "3"));
+        Assert.Equal(ConfigurationStatus.NotSupported, configuration.TrySet("NoSuchKey", "1"));
+        Assert.Equal([("ConnectionTimeOut", "45")], saved);
+
+        failing = true;
+        Assert.Throws<IOException>(() => configuration.TrySet("ConnectionTimeOut", "50"));
+        Assert.True(configuration.TryGet("ConnectionTimeOut", out var value, out _));
+        Assert.Equal("45", value);
+    }
+
+    [Fact]
     public async Task WithoutDataDirectory_ChangedValuesAreNotCarriedToANewChargePoint()
     {
         await using (var first = await Rig.StartAsync(Defaults))
