@@ -634,6 +634,16 @@ namespace Ocpp16.Messages.Generator
                 }
             }
 
+            EmitConstructAndReturn(w, shape, t);
+        }
+
+        /// <summary>
+        /// Emits the end of a shape reader, shared by the exact and the fast path: the value built from the locals
+        /// <c>p{i}</c> / <c>has{i}</c> (optional properties not present are <c>null</c>), <c>return true;</c> and the
+        /// method's closing brace.
+        /// </summary>
+        private static void EmitConstructAndReturn(CodeWriter w, ObjectShape shape, string t)
+        {
             w.Line("value = new " + t);
             w.Line("{");
             for (var i = 0; i < shape.Properties.Count; i++)
@@ -798,26 +808,7 @@ namespace Ocpp16.Messages.Generator
                 w.Line();
             }
 
-            w.Line("value = new " + t);
-            w.Line("{");
-            for (var i = 0; i < shape.Properties.Count; i++)
-            {
-                var p = shape.Properties[i];
-                var idx = i.ToString(CultureInfo.InvariantCulture);
-                if (p.Required)
-                {
-                    w.Line(p.CsName + " = p" + idx + (IsValueType(p.Value) ? string.Empty : "!") + ",");
-                }
-                else
-                {
-                    w.Line(p.CsName + " = has" + idx + " ? p" + idx + " : null,");
-                }
-            }
-
-            w.Line("};");
-            w.Line("return true;");
-            w.Line("}");
-            w.Line();
+            EmitConstructAndReturn(w, shape, t);
         }
 
         /// <summary>
