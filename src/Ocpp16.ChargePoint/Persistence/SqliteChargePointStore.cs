@@ -59,16 +59,7 @@ internal sealed class SqliteChargePointStore : IChargePointStore
         }
     }
 
-    public void Remove(long sequence)
-    {
-        lock (_gate)
-        {
-            using var command = _connection.CreateCommand();
-            command.CommandText = "DELETE FROM outbox WHERE seq = $s;";
-            command.Parameters.AddWithValue("$s", sequence);
-            command.ExecuteNonQuery();
-        }
-    }
+    public void Remove(long sequence) => Execute("DELETE FROM outbox WHERE seq = $s;", ("$s", sequence));
 
     public IReadOnlyList<StoredMessage> LoadMessages()
     {
@@ -110,16 +101,7 @@ internal sealed class SqliteChargePointStore : IChargePointStore
         }
     }
 
-    public void DeleteTransaction(int localId)
-    {
-        lock (_gate)
-        {
-            using var command = _connection.CreateCommand();
-            command.CommandText = "DELETE FROM transactions WHERE local_id = $l;";
-            command.Parameters.AddWithValue("$l", localId);
-            command.ExecuteNonQuery();
-        }
-    }
+    public void DeleteTransaction(int localId) => Execute("DELETE FROM transactions WHERE local_id = $l;", ("$l", localId));
 
     public IReadOnlyList<StoredTransaction> LoadTransactions()
     {
@@ -148,16 +130,7 @@ internal sealed class SqliteChargePointStore : IChargePointStore
     }
 
     public void SaveConfigurationValue(string key, string value)
-    {
-        lock (_gate)
-        {
-            using var command = _connection.CreateCommand();
-            command.CommandText = "INSERT OR REPLACE INTO configuration (key, value) VALUES ($k, $v);";
-            command.Parameters.AddWithValue("$k", key);
-            command.Parameters.AddWithValue("$v", value);
-            command.ExecuteNonQuery();
-        }
-    }
+        => Execute("INSERT OR REPLACE INTO configuration (key, value) VALUES ($k, $v);", ("$k", key), ("$v", value));
 
     public IReadOnlyDictionary<string, string> LoadConfigurationValues()
     {
@@ -184,10 +157,19 @@ internal sealed class SqliteChargePointStore : IChargePointStore
         }
     }
 
-    private void Execute(string sql)
+    /// <summary>Runs one statement with its parameters under the store's lock.</summary>
+    private void Execute(string sql, params (string Name, object Value)[] parameters)
     {
-        using var command = _connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
+        lock (_gate)
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = sql;
+            foreach (var (name, value) in parameters)
+            {
+                command.Parameters.AddWithValue(name, value);
+            }
+
+            command.ExecuteNonQuery();
+        }
     }
 }
