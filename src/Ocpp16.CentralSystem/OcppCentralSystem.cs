@@ -185,18 +185,26 @@ public sealed class OcppCentralSystem
         {
             var chargePoint = new ConnectedChargePoint(id, connection, _options, transport.RemoteAddress, _time.GetUtcNow(), this);
             handler.ChargePoint = chargePoint;
-            ConnectedChargePoint? replaced;
+            List<ConnectedChargePoint>? replaced = null;
             lock (_registryGate)
             {
-                // Newest first; older live connections with the same identity hang off the newest one.
+                // Newest first; older live connections with the same identity hang off the newest one. The chain is
+                // read only under the lock (connections unregister concurrently).
                 _chargePoints.TryGetValue(id, out var previous);
-                replaced = _options.DuplicateConnections == DuplicateConnectionPolicy.ReplaceExisting ? previous : null;
+                if (_options.DuplicateConnections == DuplicateConnectionPolicy.ReplaceExisting)
+                {
+                    for (var node = previous; node is not null; node = node.OlderSameIdentity)
+                    {
+                        (replaced ??= []).Add(node);
+                    }
+                }
+
                 chargePoint.OlderSameIdentity = previous;
                 _chargePoints[id] = chargePoint;
             }
 
             OcppMetrics.ChargePointConnected();
-            for (var previous = replaced; previous is not null; previous = previous.OlderSameIdentity)
+            foreach (var previous in replaced ?? [])
             {
                 CentralSystemLog.Replaced(_logger, id);
                 _ = previous.Connection.CloseAsync(WebSocketCloseStatus.PolicyViolation, "Replaced by a new connection");
