@@ -8,7 +8,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Ocpp16.Internal;
 using Ocpp16.Messages;
 using Ocpp16.Transport;
 using Ocpp16.Transport.Diagnostics;

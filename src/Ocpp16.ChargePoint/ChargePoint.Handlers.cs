@@ -1,4 +1,3 @@
-using Ocpp16.Internal;
 using Ocpp16.Messages;
 using Ocpp16.Transport;
 

@@ -1,5 +1,4 @@
 using System.Threading.Channels;
-using Ocpp16.Internal;
 using Ocpp16.Messages;
 using Ocpp16.Transport;
 

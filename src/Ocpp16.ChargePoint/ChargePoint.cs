@@ -2,7 +2,6 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Ocpp16.ChargePoint.Hardware;
-using Ocpp16.Internal;
 using Ocpp16.Messages;
 using Ocpp16.Transport;
 using Ocpp16.Transport.Diagnostics;

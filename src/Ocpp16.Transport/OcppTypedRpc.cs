@@ -1,27 +1,39 @@
 using Ocpp16.Messages;
-using Ocpp16.Transport;
 
-namespace Ocpp16.Internal;
+namespace Ocpp16.Transport;
 
-/// <summary>Receives the schema violations of the payloads a facade exchanges (implemented by the facade object itself, so
-/// reporting costs no delegate per connection or per call).</summary>
-internal interface IOcppViolationSink
+/// <summary>
+/// Receives the schema violations of the payloads exchanged over a connection (the facades implement it on the facade
+/// object itself, so reporting costs no delegate per connection or per call).
+/// </summary>
+public interface IOcppViolationSink
 {
-    /// <summary>Reports one payload's violations; must not throw.</summary>
+    /// <summary>Reports one payload's violations (codes and JSON paths, never the values); must not throw.</summary>
+    /// <param name="violation">The action, direction, every violation found and whether the payload was accepted.</param>
     void Report(OcppPayloadViolation violation);
 }
 
 /// <summary>
-/// Typed CALL and typed dispatch over the payload-agnostic <see cref="OcppRpcConnection"/>, shared by both facades
-/// (compiled into each as an internal type). Every payload is validated per the <see cref="OcppValidationPolicy"/>
-/// of its action and direction; violations are reported through <c>report</c>.
+/// Typed CALL and typed dispatch over the payload-agnostic <see cref="OcppRpcConnection"/>: the one place where the
+/// generated message types meet the RPC layer, used by both facades and available to anyone who drives an
+/// <see cref="OcppRpcConnection"/> directly. Every payload is validated per the <see cref="OcppValidationPolicy"/> of
+/// its action and direction (OCPP-J 1.6 §4.2.3 error codes, see the repository's docs/wire-behaviour.md); violations are
+/// reported through an <see cref="IOcppViolationSink"/>.
 /// </summary>
-internal static class OcppTypedRpc
+public static class OcppTypedRpc
 {
     /// <summary>
     /// Sends <paramref name="request"/> (validated first) and reads the CALLRESULT into <typeparamref name="TResponse"/>,
     /// validating it against its schema.
     /// </summary>
+    /// <typeparam name="TResponse">The generated response type of the action, e.g. <c>HeartbeatResponse</c>.</typeparam>
+    /// <param name="connection">The connection to call over.</param>
+    /// <param name="request">The request payload; its <see cref="IOcppRequest.Action"/> names the CALL.</param>
+    /// <param name="policy">Validation per action and direction; <see langword="null"/> for strict.</param>
+    /// <param name="report">Receives every violation found (sent request, received response); may be <see langword="null"/>.</param>
+    /// <param name="timeout">The answer timeout; <see langword="null"/> for the connection's per-action or default timeout.</param>
+    /// <param name="cancellationToken">Cancels waiting for the answer.</param>
+    /// <returns>The validated response.</returns>
     /// <exception cref="ArgumentException">The request violates its schema (nothing is sent).</exception>
     /// <exception cref="OcppCallErrorException">The peer answered CALLERROR.</exception>
     /// <exception cref="OcppTimeoutException">No answer within the timeout.</exception>
@@ -52,7 +64,11 @@ internal static class OcppTypedRpc
         return response!;
     }
 
-    /// <summary>Validates a request about to be sent; throws <see cref="ArgumentException"/> when the policy rejects it.</summary>
+    /// <summary>Validates a request about to be sent, reporting every violation.</summary>
+    /// <param name="request">The request payload.</param>
+    /// <param name="policy">Validation per action and direction; <see langword="null"/> for strict.</param>
+    /// <param name="report">Receives the violations; may be <see langword="null"/>.</param>
+    /// <exception cref="ArgumentException">The policy rejects the request.</exception>
     public static void ValidateOutgoingRequest(IOcppRequest request, OcppValidationPolicy? policy, IOcppViolationSink? report)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -69,6 +85,14 @@ internal static class OcppTypedRpc
     }
 
     /// <summary>Turns a raw call result into the untyped response of <paramref name="action"/> or the matching exception.</summary>
+    /// <param name="action">The catalog entry of the action that was called.</param>
+    /// <param name="result">The raw result of <see cref="OcppRpcConnection.CallAsync"/>.</param>
+    /// <param name="policy">Validation per action and direction; <see langword="null"/> for strict.</param>
+    /// <returns>The validated response payload (an instance of <see cref="OcppActionInfo.ResponseType"/>).</returns>
+    /// <exception cref="OcppCallErrorException">The peer answered CALLERROR.</exception>
+    /// <exception cref="OcppTimeoutException">No answer came in time.</exception>
+    /// <exception cref="OcppConnectionClosedException">The connection closed before the answer.</exception>
+    /// <exception cref="OcppProtocolException">The answer violates the response schema.</exception>
     public static IOcppMessage ReadResult(OcppActionInfo action, OcppCallResult result, OcppValidationPolicy? policy)
     {
         if (result.Status != OcppCallStatus.Result)
@@ -90,6 +114,14 @@ internal static class OcppTypedRpc
     /// the CALLERROR its violation maps to; an own response that fails validation becomes InternalError (never a code
     /// that blames the peer). Every violation is reported through <paramref name="report"/>.
     /// </summary>
+    /// <typeparam name="TRequest">The generated request type of the action.</typeparam>
+    /// <typeparam name="TResponse">The generated response type of the action.</typeparam>
+    /// <param name="call">The incoming CALL (its payload is read before this returns).</param>
+    /// <param name="policy">Validation per action and direction; <see langword="null"/> for strict.</param>
+    /// <param name="handler">Produces the response; an exception becomes the CALLERROR InternalError.</param>
+    /// <param name="report">Receives the violations; may be <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Passed to <paramref name="handler"/>.</param>
+    /// <returns>The CALLRESULT or CALLERROR to send.</returns>
     public static ValueTask<OcppResponse> Dispatch<TRequest, TResponse>(
         OcppIncomingCall call,
         OcppValidationPolicy? policy,
@@ -104,6 +136,16 @@ internal static class OcppTypedRpc
     /// As the other overload, with the handler's state passed explicitly so a static lambda serves every call (no
     /// closure allocated per CALL on the hot path).
     /// </summary>
+    /// <typeparam name="TState">The handler's state.</typeparam>
+    /// <typeparam name="TRequest">The generated request type of the action.</typeparam>
+    /// <typeparam name="TResponse">The generated response type of the action.</typeparam>
+    /// <param name="call">The incoming CALL (its payload is read before this returns).</param>
+    /// <param name="policy">Validation per action and direction; <see langword="null"/> for strict.</param>
+    /// <param name="state">Passed to <paramref name="handler"/>.</param>
+    /// <param name="handler">Produces the response; an exception becomes the CALLERROR InternalError.</param>
+    /// <param name="report">Receives the violations; may be <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Passed to <paramref name="handler"/>.</param>
+    /// <returns>The CALLRESULT or CALLERROR to send.</returns>
     public static ValueTask<OcppResponse> Dispatch<TState, TRequest, TResponse>(
         OcppIncomingCall call,
         OcppValidationPolicy? policy,
@@ -167,7 +209,12 @@ internal static class OcppTypedRpc
             : OcppResponse.Error(OcppErrorCode.InternalError, "The response could not be produced.", null);
     }
 
-    /// <summary>The CALLERROR for an action OCPP 1.6 does not define, or one defined but not handled here.</summary>
+    /// <summary>
+    /// The CALLERROR for an action that is not handled: NotSupported for one of the 39 actions of OCPP 1.6 and its
+    /// Security extension, NotImplemented for any other name (OCPP-J 1.6 §4.2.3).
+    /// </summary>
+    /// <param name="action">The action name of the CALL.</param>
+    /// <returns>The CALLERROR to send.</returns>
     public static OcppResponse Unhandled(string action)
         => OcppActions.TryGet(action, out _)
             ? OcppResponse.Error(OcppErrorCode.NotSupported, $"Action {action} is recognized but not supported.", null)
