@@ -260,7 +260,7 @@ internal static class Simulation
             var options = DcStation.CreateOptions(id, uri, configuration[$"ChargePoints:{id}:Password"]);
             options.Configuration["MeterValueSampleInterval"] = configuration.GetValue("Csms:MeterValueSampleInterval", 5).ToString(System.Globalization.CultureInfo.InvariantCulture);
             var hardware = new SimulatedChargePointHardware(2, 50_000m);
-            var chargePoint = new ChargePoint(options, hardware, loggerFactory);
+            var chargePoint = new OcppChargePoint(options, hardware, loggerFactory);
             var simulator = new ChargingSessionSimulator(chargePoint, hardware, new ChargingSessionSimulatorOptions { IdTags = tags });
             _ = Task.Run(async () =>
             {

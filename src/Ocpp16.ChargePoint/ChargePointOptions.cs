@@ -1,6 +1,12 @@
+using Ocpp16.Messages;
+
 namespace Ocpp16.ChargePoint;
 
-/// <summary>Options of a <see cref="ChargePoint"/>. Each property's documentation states its default.</summary>
+/// <summary>
+/// Options of an <see cref="OcppChargePoint"/>. Each property's documentation states its default. Bind them from
+/// configuration with <c>services.AddOcpp16ChargePoint(configuration.GetSection("ChargePoint"))</c>; they are checked
+/// at construction (and at start-up under the generic host) with errors that name the option.
+/// </summary>
 public sealed class ChargePointOptions
 {
     private int _securityProfile;
@@ -77,20 +83,44 @@ public sealed class ChargePointOptions
     /// <summary>BootNotification.meterSerialNumber, at most 25 characters. Default <see langword="null"/>.</summary>
     public string? MeterSerialNumber { get; set; }
 
+    /// <summary>BootNotification.iccid (the modem's SIM card), at most 20 characters. Default <see langword="null"/>.</summary>
+    public string? Iccid { get; set; }
+
+    /// <summary>BootNotification.imsi (the modem's subscriber identity), at most 20 characters. Default <see langword="null"/>.</summary>
+    public string? Imsi { get; set; }
+
     /// <summary>
-    /// Folder for durable state (SQLite file <c>ocpp16-chargepoint.db</c>): the queue of transaction messages and the
-    /// transactions they belong to, so neither a crash nor a power loss loses a StartTransaction, MeterValues or
-    /// StopTransaction; a transaction interrupted by power loss is stopped with reason PowerLoss when the charge point
-    /// is back (OCPP 1.6 §4.10). Also the configuration values changed through ChangeConfiguration (OCPP 1.6 §5.3,
-    /// §9), saved before the Accepted answer is sent and applied on the next start over the defaults and
-    /// <see cref="Configuration"/> (read-only keys are never loaded). A database of an earlier version opens and gains
-    /// the tables it lacks. Default <see langword="null"/>: kept in memory only.
+    /// The feature profiles to run, besides Core (always on): each is a module of the engine; a profile left out answers
+    /// its CS→CP actions with NotSupported and is absent from SupportedFeatureProfiles. Default: Core only (the other
+    /// profiles are being built as engine modules; asking for one that is not available yet fails at construction).
+    /// </summary>
+    public ISet<OcppFeatureProfile> FeatureProfiles { get; } = new HashSet<OcppFeatureProfile> { OcppFeatureProfile.Core };
+
+    /// <summary>
+    /// Vendor-specific configuration keys, read by GetConfiguration and changed by ChangeConfiguration like the OCPP
+    /// keys; declaring a built-in key again (same name and type) replaces its declaration, e.g. to narrow the range of
+    /// MeterValueSampleInterval to the hardware's. Default empty.
+    /// </summary>
+    public IList<ConfigurationKeyDefinition> ConfigurationKeys { get; } = [];
+
+    /// <summary>The most IdTags the authorization cache keeps; beyond it the least recently answered goes. Default 1000.</summary>
+    public int AuthorizationCacheCapacity { get; set; } = 1000;
+
+    /// <summary>
+    /// Folder for the durable state (<see cref="Persistence.SqliteChargePointStorage"/>, file
+    /// <c>ocpp16-chargepoint.db</c>): the transaction journal, so neither a crash nor a power loss loses or duplicates a
+    /// StartTransaction, MeterValues or StopTransaction and a transaction interrupted by a power loss is stopped with
+    /// reason PowerLoss once the charge point is back (OCPP 1.6 §4.10); the configuration values changed through
+    /// ChangeConfiguration (§5.3), saved before the answer and applied at every later start over the defaults and
+    /// <see cref="Configuration"/>; connector availability; the authorization cache; and the state of every feature
+    /// profile. Databases of earlier versions are migrated. Default <see langword="null"/>: kept in memory (lost when
+    /// the process ends), unless a storage is passed to the <see cref="OcppChargePoint"/> constructor.
     /// </summary>
     public string? DataDirectory { get; set; }
 
     /// <summary>
     /// Schema validation per action and direction (WIRE-BEHAVIOUR.md): strict by default; see
-    /// <see cref="Ocpp16.Messages.OcppValidationPolicy"/>. Violations are reported through <see cref="ChargePoint.PayloadViolation"/>.
+    /// <see cref="Ocpp16.Messages.OcppValidationPolicy"/>. Violations are reported through <see cref="OcppChargePoint.PayloadViolation"/>.
     /// </summary>
     public Ocpp16.Messages.OcppValidationPolicy Validation { get; set; } = new();
 
@@ -134,28 +164,100 @@ public sealed class ChargePointOptions
     /// </summary>
     public IDictionary<string, string> Configuration { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
-    internal void Validate()
+    /// <summary>Checks the options; every problem names the option.</summary>
+    /// <returns>The problems found; empty when the options are valid.</returns>
+    internal List<string> FindProblems()
     {
+        var problems = new List<string>();
         if (string.IsNullOrWhiteSpace(Identity))
         {
-            throw new ArgumentException("ChargePointOptions.Identity is required.");
+            problems.Add("ChargePointOptions.Identity is required.");
+        }
+        else if (Identity.Length > 48 || Identity.Any(c => char.IsControl(c) || c is '/' or '?' or '#'))
+        {
+            problems.Add("ChargePointOptions.Identity must have at most 48 characters and no '/', '?', '#' or control characters.");
         }
 
         if (CentralSystemUri is null && TransportFactory is null)
         {
-            throw new ArgumentException("ChargePointOptions.CentralSystemUri is required.");
+            problems.Add("ChargePointOptions.CentralSystemUri is required.");
         }
-
-        if (ChargePointVendor.Length is 0 or > 20 || ChargePointModel.Length is 0 or > 20)
+        else if (CentralSystemUri is { } uri && (!uri.IsAbsoluteUri || uri.Scheme is not ("ws" or "wss")))
         {
-            throw new ArgumentException("ChargePointVendor and ChargePointModel must have 1 to 20 characters.");
+            problems.Add("ChargePointOptions.CentralSystemUri must be an absolute ws:// or wss:// URL.");
         }
 
-        if (CallTimeout <= TimeSpan.Zero || ReconnectMinDelay <= TimeSpan.Zero || ReconnectMaxDelay < ReconnectMinDelay || ReconnectMaxDoublings < 0 || ReconnectRandomRange < TimeSpan.Zero)
+        CheckLength(problems, nameof(ChargePointVendor), ChargePointVendor, 20, required: true);
+        CheckLength(problems, nameof(ChargePointModel), ChargePointModel, 20, required: true);
+        CheckLength(problems, nameof(ChargePointSerialNumber), ChargePointSerialNumber, 25);
+        CheckLength(problems, nameof(ChargeBoxSerialNumber), ChargeBoxSerialNumber, 25);
+        CheckLength(problems, nameof(FirmwareVersion), FirmwareVersion, 50);
+        CheckLength(problems, nameof(MeterType), MeterType, 25);
+        CheckLength(problems, nameof(MeterSerialNumber), MeterSerialNumber, 25);
+        CheckLength(problems, nameof(Iccid), Iccid, 20);
+        CheckLength(problems, nameof(Imsi), Imsi, 20);
+        if (CallTimeout <= TimeSpan.Zero)
         {
-            throw new ArgumentException("CallTimeout and ReconnectMinDelay must be positive, ReconnectMaxDelay at least ReconnectMinDelay, ReconnectMaxDoublings and ReconnectRandomRange not negative.");
+            problems.Add("ChargePointOptions.CallTimeout must be positive.");
         }
 
-        Security.ChargePointSecurity.Validate(this);
+        if (ReconnectMinDelay <= TimeSpan.Zero || ReconnectMaxDelay < ReconnectMinDelay)
+        {
+            problems.Add("ChargePointOptions.ReconnectMinDelay must be positive and ReconnectMaxDelay at least ReconnectMinDelay.");
+        }
+
+        if (ReconnectMaxDoublings < 0 || ReconnectRandomRange < TimeSpan.Zero || PongTimeout <= TimeSpan.Zero)
+        {
+            problems.Add("ChargePointOptions.ReconnectMaxDoublings and ReconnectRandomRange must not be negative, PongTimeout must be positive.");
+        }
+
+        if (AuthorizationCacheCapacity < 1)
+        {
+            problems.Add("ChargePointOptions.AuthorizationCacheCapacity must be at least 1.");
+        }
+
+        if (!FeatureProfiles.Contains(OcppFeatureProfile.Core))
+        {
+            problems.Add("ChargePointOptions.FeatureProfiles must contain Core.");
+        }
+
+        foreach (var profile in FeatureProfiles.Where(p => !OcppChargePoint.AvailableProfiles.Contains(p)))
+        {
+            problems.Add($"ChargePointOptions.FeatureProfiles: the {profile} profile is not available in this version.");
+        }
+
+        try
+        {
+            Security.ChargePointSecurity.Validate(this);
+        }
+        catch (ArgumentException e)
+        {
+            problems.Add(e.Message);
+        }
+
+        return problems;
+    }
+
+    /// <summary>Throws when the options are invalid.</summary>
+    /// <exception cref="ArgumentException">Every problem found, one per line.</exception>
+    internal void Validate()
+    {
+        var problems = FindProblems();
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException(string.Join(Environment.NewLine, problems));
+        }
+    }
+
+    private static void CheckLength(List<string> problems, string name, string? value, int max, bool required = false)
+    {
+        if (required && string.IsNullOrEmpty(value))
+        {
+            problems.Add($"ChargePointOptions.{name} is required.");
+        }
+        else if (value is { Length: var length } && length > max)
+        {
+            problems.Add($"ChargePointOptions.{name} must have at most {max} characters (BootNotification.req).");
+        }
     }
 }

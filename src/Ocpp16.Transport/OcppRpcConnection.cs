@@ -799,6 +799,7 @@ public sealed class OcppRpcConnection : IAsyncDisposable
     private async ValueTask SendResponseAsync(string uniqueId, string action, OcppResponse response, Activity? activity)
     {
         var buffer = OcppFrameBuffer.Rent();
+        var sent = false;
         try
         {
             string? errorCode = null;
@@ -835,6 +836,7 @@ public sealed class OcppRpcConnection : IAsyncDisposable
             }
 
             await SendFrameAsync(buffer.WrittenMemory).ConfigureAwait(false);
+            sent = true;
         }
         catch (Exception ex)
         {
@@ -843,6 +845,15 @@ public sealed class OcppRpcConnection : IAsyncDisposable
         finally
         {
             OcppFrameBuffer.Return(buffer);
+        }
+
+        try
+        {
+            _handler.OnResponseSent(uniqueId, action, sent);
+        }
+        catch (Exception ex)
+        {
+            Log.EventHandlerFailed(_logger, Identity, nameof(IOcppRequestHandler.OnResponseSent), ex);
         }
     }
 

@@ -3,104 +3,274 @@ using Ocpp16.Messages;
 namespace Ocpp16.ChargePoint.Hardware;
 
 /// <summary>
-/// The hardware a <see cref="ChargePoint"/> drives: its connectors (each with a meter) and an optional RFID reader.
-/// Embedders implement these interfaces over their drivers; <c>Ocpp16.ChargePoint.Simulation</c> has a simulated
-/// implementation used by the samples and tests.
+/// The hardware an <see cref="OcppChargePoint"/> drives. Embedders implement it over their drivers (see
+/// <c>samples/DcCharger/README.md</c>); <see cref="Simulation.SimulatedChargePointHardware"/> implements all of it.
+/// Only <see cref="Connectors"/> is required: every other member has a default (none, or a reboot of the engine in
+/// process), so a Core-only station implements little.
 /// </summary>
+/// <remarks>
+/// Hardware reports what happens through events (push; raised on any thread, the charge point serializes them onto
+/// its loop) and answers reads and commands (pull; called on the loop, so they should complete quickly, in
+/// milliseconds).
+/// </remarks>
 public interface IChargePointHardware
 {
-    /// <summary>The connectors, numbered 1..n in order (OCPP 1.6 §3.5: connector 0 is the Charge Point itself).</summary>
+    /// <summary>The connectors, numbered 1..n in this order (OCPP 1.6 §3.5: connector 0 is the charge point itself).</summary>
     IReadOnlyList<IConnector> Connectors { get; }
 
-    /// <summary>The RFID reader, or <see langword="null"/> when the Charge Point has none.</summary>
-    IRfidReader? RfidReader { get; }
+    /// <summary>The reader of id tokens (RFID cards, a keypad, a payment terminal), or <see langword="null"/> for none.</summary>
+    IIdTokenReader? IdTokenReader => null;
+
+    /// <summary>Where the effective Smart Charging limits go (OCPP 1.6 §3.13), or <see langword="null"/> for none.</summary>
+    IChargingLimitSink? ChargingLimitSink => null;
+
+    /// <summary>Installs downloaded firmware (Firmware Management, OCPP 1.6 §5.19), or <see langword="null"/> for none.</summary>
+    IFirmwareInstaller? FirmwareInstaller => null;
+
+    /// <summary>Collects diagnostics and logs for upload (GetDiagnostics §5.9, GetLog), or <see langword="null"/> for none.</summary>
+    IDiagnosticsProvider? DiagnosticsProvider => null;
+
+    /// <summary>Keeps the charge point's key pair and certificates (Security extension), or <see langword="null"/> for the charge point's storage.</summary>
+    ICertificateStore? CertificateStore => null;
+
+    /// <summary>
+    /// Resets the charge point (Reset.req, OCPP 1.6 §5.14), after its transactions were stopped and their
+    /// StopTransaction messages journaled. A Hard reset restarts the hardware; a Soft reset restarts the software.
+    /// </summary>
+    /// <param name="type">Hard or Soft.</param>
+    /// <param name="cancellationToken">Cancels the reset.</param>
+    /// <returns>
+    /// What happens next: the device reboots (the process is about to end), the library should restart its engine in
+    /// process (a new connection and BootNotification; the default), or the reset failed (retried ResetRetries times).
+    /// </returns>
+    ValueTask<ResetOutcome> ResetAsync(ResetType type, CancellationToken cancellationToken = default) => ValueTask.FromResult(ResetOutcome.RestartInProcess);
+}
+
+/// <summary>What <see cref="IChargePointHardware.ResetAsync"/> did.</summary>
+public enum ResetOutcome
+{
+    /// <summary>The library restarts its engine in process: it closes the connection, reconnects and sends a new BootNotification.</summary>
+    RestartInProcess,
+
+    /// <summary>The device reboots; the process ends soon. The library closes the connection and does nothing more.</summary>
+    Rebooting,
+
+    /// <summary>The reset failed; it is tried again up to ResetRetries times.</summary>
+    Failed,
 }
 
 /// <summary>What happened on a connector, reported by the hardware.</summary>
 public enum ConnectorEventKind
 {
-    /// <summary>An EV (cable) was plugged in.</summary>
+    /// <summary>An EV was connected (cable plugged in at both ends).</summary>
     Plugged,
 
-    /// <summary>The EV (cable) was unplugged.</summary>
+    /// <summary>The EV was disconnected.</summary>
     Unplugged,
 
-    /// <summary>A fault occurred; see <see cref="ConnectorEvent.ErrorCode"/>.</summary>
+    /// <summary>The EV does not take energy though it is offered (SuspendedEV, OCPP 1.6 §7.7).</summary>
+    EvSuspended,
+
+    /// <summary>The EV takes energy again.</summary>
+    EvResumed,
+
+    /// <summary>
+    /// A fault that makes the connector unusable (status Faulted); <see cref="ConnectorEvent.ErrorCode"/>, and the
+    /// vendor's codes, say which. A running transaction is stopped with reason Other.
+    /// </summary>
     Faulted,
 
     /// <summary>The fault was cleared.</summary>
     FaultCleared,
+
+    /// <summary>
+    /// An error that does not make the connector unusable (e.g. HighTemperature while derating): reported in a
+    /// StatusNotification with the current status; <see cref="ConnectorEventKind.FaultCleared"/> clears it too.
+    /// </summary>
+    Warning,
 }
 
 /// <summary>An event reported by a connector's hardware.</summary>
 /// <param name="ConnectorId">The connector number (1..n).</param>
 /// <param name="Kind">What happened.</param>
-/// <param name="ErrorCode">For <see cref="ConnectorEventKind.Faulted"/>: the OCPP error code to report (OCPP 1.6 §7.6).</param>
-/// <param name="Info">Optional free text (at most 50 characters) for StatusNotification.info.</param>
-public sealed record ConnectorEvent(int ConnectorId, ConnectorEventKind Kind, ChargePointErrorCode ErrorCode = ChargePointErrorCode.NoError, string? Info = null);
+/// <param name="ErrorCode">For <see cref="ConnectorEventKind.Faulted"/> and <see cref="ConnectorEventKind.Warning"/>: the OCPP error code (OCPP 1.6 §7.6).</param>
+/// <param name="Info">Free text for StatusNotification.info, at most 50 characters.</param>
+/// <param name="VendorId">StatusNotification.vendorId, at most 255 characters.</param>
+/// <param name="VendorErrorCode">StatusNotification.vendorErrorCode, at most 50 characters.</param>
+public sealed record ConnectorEvent(
+    int ConnectorId,
+    ConnectorEventKind Kind,
+    ChargePointErrorCode ErrorCode = ChargePointErrorCode.NoError,
+    string? Info = null,
+    string? VendorId = null,
+    string? VendorErrorCode = null);
 
-/// <summary>One connector (EVSE outlet or fixed cable) with its meter and lock.</summary>
+/// <summary>
+/// One connector (an EVSE outlet: a socket, or a fixed cable) with its meter. The charge point asks it to permit or
+/// stop energy, to lock and unlock, and reads its meter; it reports plug, EV and fault events.
+/// </summary>
 public interface IConnector
 {
     /// <summary>The connector number, 1..n.</summary>
     int ConnectorId { get; }
 
-    /// <summary>Whether an EV is plugged in now.</summary>
+    /// <summary>
+    /// Whether the cable is fixed to the station (no lock to release): UnlockConnector then answers NotSupported
+    /// (OCPP 1.6 §5.18). Default <see langword="false"/> (a socket).
+    /// </summary>
+    bool HasFixedCable => false;
+
+    /// <summary>Whether an EV is connected now (read at start and after a restart).</summary>
     bool IsPluggedIn { get; }
 
-    /// <summary>Raised (on any thread) when the connector's state changes. The Charge Point serializes handling.</summary>
+    /// <summary>Raised (on any thread) when something happens; the charge point serializes handling.</summary>
     event EventHandler<ConnectorEvent>? StateChanged;
 
     /// <summary>The meter measuring this connector.</summary>
     IMeter Meter { get; }
 
-    /// <summary>Switches energy delivery on or off (relay/contactor or DC power module).</summary>
-    /// <param name="energized"><see langword="true"/> to deliver energy.</param>
+    /// <summary>Permits or stops energy delivery (contactor, DC power module).</summary>
+    /// <param name="permitted"><see langword="true"/> to deliver energy.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>A task that completes when the hardware has switched.</returns>
-    ValueTask SetEnergizedAsync(bool energized, CancellationToken cancellationToken = default);
+    ValueTask SetEnergyPermittedAsync(bool permitted, CancellationToken cancellationToken = default);
 
-    /// <summary>Unlocks the connector (releases the cable), for UnlockConnector (OCPP 1.6 §5.18).</summary>
+    /// <summary>Locks the connector before energy flows (sockets). The default does nothing and succeeds.</summary>
     /// <param name="cancellationToken">Cancels the operation.</param>
-    /// <returns><see langword="true"/> when unlocked; <see langword="false"/> when the lock failed to release.</returns>
+    /// <returns><see langword="true"/> when locked.</returns>
+    ValueTask<bool> LockAsync(CancellationToken cancellationToken = default) => ValueTask.FromResult(true);
+
+    /// <summary>Releases the cable, for UnlockConnector (OCPP 1.6 §5.18) and UnlockConnectorOnEVSideDisconnect.</summary>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns><see langword="true"/> when unlocked; <see langword="false"/> when the lock failed to release (UnlockFailed).</returns>
     ValueTask<bool> UnlockAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Sets the maximum current the connector may deliver, in A (from Smart Charging limits), or <see langword="null"/> for no limit.</summary>
-    /// <param name="limitAmperes">The limit in A, or <see langword="null"/>.</param>
-    /// <param name="cancellationToken">Cancels the operation.</param>
-    /// <returns>A task that completes when applied.</returns>
-    ValueTask SetCurrentLimitAsync(decimal? limitAmperes, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// After a restart, tells whether the transaction that was running on this connector is still physically running
+    /// (the controller restarted but the EV kept charging). <see langword="true"/> resumes it (its meter values go on);
+    /// <see langword="false"/> (the default) stops it with reason PowerLoss (OCPP 1.6 §4.10).
+    /// </summary>
+    /// <param name="transaction">The interrupted transaction.</param>
+    /// <param name="cancellationToken">Cancels the check.</param>
+    /// <returns>Whether to resume it.</returns>
+    ValueTask<bool> CanResumeTransactionAsync(InterruptedTransaction transaction, CancellationToken cancellationToken = default) => ValueTask.FromResult(false);
 }
 
-/// <summary>A meter reading. Values not measured by the meter are <see langword="null"/>.</summary>
-/// <param name="EnergyActiveImportRegisterWh">Energy.Active.Import.Register, in Wh (cumulative).</param>
-/// <param name="PowerActiveImportW">Power.Active.Import, in W.</param>
-/// <param name="CurrentImportA">Current.Import, in A.</param>
-/// <param name="CurrentOfferedA">Current.Offered, in A.</param>
-/// <param name="PowerOfferedW">Power.Offered, in W.</param>
-/// <param name="VoltageV">Voltage, in V.</param>
-/// <param name="StateOfChargePercent">SoC, in percent (0–100).</param>
-public sealed record MeterReading(
-    decimal EnergyActiveImportRegisterWh,
-    decimal? PowerActiveImportW = null,
-    decimal? CurrentImportA = null,
-    decimal? CurrentOfferedA = null,
-    decimal? PowerOfferedW = null,
-    decimal? VoltageV = null,
-    decimal? StateOfChargePercent = null);
+/// <summary>A transaction found running in the journal when the charge point starts.</summary>
+/// <param name="ConnectorId">Its connector.</param>
+/// <param name="IdTag">The IdTag that started it.</param>
+/// <param name="TransactionId">The Central System's TransactionId, or <see langword="null"/> when StartTransaction.conf has not arrived yet.</param>
+/// <param name="StartTime">When it started.</param>
+/// <param name="MeterStartWh">The energy register at its start, in Wh.</param>
+/// <param name="LastMeterWh">The last persisted energy register reading, in Wh.</param>
+/// <param name="LastMeterTime">When that reading was taken.</param>
+public sealed record InterruptedTransaction(int ConnectorId, string IdTag, int? TransactionId, DateTimeOffset StartTime, long MeterStartWh, long LastMeterWh, DateTimeOffset LastMeterTime);
+
+/// <summary>
+/// One measured value of a meter: a measurand (OCPP 1.6 §7.31) with its unit and, where it applies, phase and location.
+/// </summary>
+/// <param name="Measurand">What is measured, e.g. <see cref="Measurand.PowerActiveImport"/>.</param>
+/// <param name="Value">The value in <paramref name="Unit"/> (e.g. W, A, V, %, Wh, K, Celsius).</param>
+/// <param name="Unit">The unit.</param>
+/// <param name="Phase">The phase, or <see langword="null"/> for a total (DC or all phases).</param>
+/// <param name="Location">Where it is measured; <see langword="null"/> means Outlet.</param>
+public readonly record struct MeterSample(Measurand Measurand, decimal Value, UnitOfMeasure Unit, Phase? Phase = null, Location? Location = null);
+
+/// <summary>
+/// A meter reading: the energy register (always present; meterStart and meterStop come from it) and any other
+/// measurands the meter provides. The charge point reports the measurands the configuration asks for
+/// (MeterValuesSampledData, MeterValuesAlignedData, StopTxn*Data), every phase and location the meter gives of each.
+/// </summary>
+public sealed class MeterReading
+{
+    /// <summary>Creates a reading.</summary>
+    /// <param name="energyActiveImportRegisterWh">Energy.Active.Import.Register in Wh (cumulative, never decreasing; any size, no overflow).</param>
+    /// <param name="samples">The other measured values.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="energyActiveImportRegisterWh"/> is negative.</exception>
+    public MeterReading(decimal energyActiveImportRegisterWh, params IReadOnlyList<MeterSample> samples)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(energyActiveImportRegisterWh);
+        EnergyActiveImportRegisterWh = energyActiveImportRegisterWh;
+        Samples = samples ?? [];
+    }
+
+    /// <summary>Energy.Active.Import.Register in Wh.</summary>
+    public decimal EnergyActiveImportRegisterWh { get; }
+
+    /// <summary>The other measured values (an Energy.Active.Import.Register sample here overrides the register for its phase and location).</summary>
+    public IReadOnlyList<MeterSample> Samples { get; }
+}
 
 /// <summary>An energy meter.</summary>
 public interface IMeter
 {
     /// <summary>Reads the meter now.</summary>
     /// <param name="cancellationToken">Cancels the read.</param>
-    /// <returns>The reading; energy in Wh, power in W, current in A.</returns>
+    /// <returns>The reading.</returns>
     ValueTask<MeterReading> ReadAsync(CancellationToken cancellationToken = default);
 }
 
-/// <summary>An RFID reader.</summary>
-public interface IRfidReader
+/// <summary>Reads id tokens (RFID cards, a keypad, a payment terminal).</summary>
+public interface IIdTokenReader
 {
-    /// <summary>Raised (on any thread) when a card is presented; the argument is its IdTag (at most 20 characters).</summary>
-    event EventHandler<string>? IdTagPresented;
+    /// <summary>Raised (on any thread) when a token is presented; the argument is its IdTag (1 to 20 characters, OCPP 1.6 §7.20).</summary>
+    event EventHandler<string>? IdTokenPresented;
+}
+
+/// <summary>The effective charging limit of a connector (OCPP 1.6 §3.13 composite schedule).</summary>
+/// <param name="LimitAmperes">The limit per phase in A, or <see langword="null"/> when given in W.</param>
+/// <param name="LimitWatts">The limit in W, or <see langword="null"/> when given in A.</param>
+/// <param name="NumberPhases">The number of phases to use, or <see langword="null"/> for the default (3 for AC).</param>
+public sealed record ChargingLimit(decimal? LimitAmperes, decimal? LimitWatts, int? NumberPhases);
+
+/// <summary>Applies Smart Charging limits to the power electronics.</summary>
+public interface IChargingLimitSink
+{
+    /// <summary>Applies the limit of a connector, pushed at every schedule period boundary and at every change.</summary>
+    /// <param name="connectorId">The connector (1..n), or 0 for the whole charge point.</param>
+    /// <param name="limit">The limit, or <see langword="null"/> for none (the hardware's maximum).</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A task that completes when applied.</returns>
+    ValueTask ApplyAsync(int connectorId, ChargingLimit? limit, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Installs firmware (Firmware Management profile).</summary>
+public interface IFirmwareInstaller
+{
+    /// <summary>Installs a downloaded (and, for signed firmware, verified) image.</summary>
+    /// <param name="firmwareFile">The path of the downloaded file.</param>
+    /// <param name="cancellationToken">Cancels the installation.</param>
+    /// <returns><see langword="true"/> when installed (a reboot follows through <see cref="IChargePointHardware.ResetAsync"/>).</returns>
+    ValueTask<bool> InstallAsync(string firmwareFile, CancellationToken cancellationToken = default);
+}
+
+/// <summary>What kind of log a <see cref="IDiagnosticsProvider"/> collects.</summary>
+public enum DiagnosticsKind
+{
+    /// <summary>Diagnostics (GetDiagnostics, GetLog DiagnosticsLog).</summary>
+    Diagnostics,
+
+    /// <summary>The security log (GetLog SecurityLog).</summary>
+    SecurityLog,
+}
+
+/// <summary>Collects diagnostics and logs into a file for upload.</summary>
+public interface IDiagnosticsProvider
+{
+    /// <summary>Writes the entries between <paramref name="from"/> and <paramref name="to"/> into a file.</summary>
+    /// <param name="kind">Which log.</param>
+    /// <param name="from">The oldest entry wanted, or <see langword="null"/> for no bound.</param>
+    /// <param name="to">The newest entry wanted, or <see langword="null"/> for no bound.</param>
+    /// <param name="cancellationToken">Cancels the collection.</param>
+    /// <returns>The path of the file, or <see langword="null"/> when there is nothing to upload.</returns>
+    ValueTask<string?> CollectAsync(DiagnosticsKind kind, DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Keeps the charge point's own key pair and certificates in hardware (a TPM or secure element).</summary>
+public interface ICertificateStore
+{
+    /// <summary>The certificate (with its private key) presented for security profile 3, or <see langword="null"/> when none is installed.</summary>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The ChargePointCertificate.</returns>
+    ValueTask<System.Security.Cryptography.X509Certificates.X509Certificate2?> GetChargePointCertificateAsync(CancellationToken cancellationToken = default);
 }

@@ -19,13 +19,13 @@ public sealed class ChargingSessionSimulatorOptions
 }
 
 /// <summary>
-/// Drives simulated EV drivers at a <see cref="ChargePoint"/> with <see cref="SimulatedChargePointHardware"/>:
+/// Drives simulated EV drivers at a <see cref="OcppChargePoint"/> with <see cref="SimulatedChargePointHardware"/>:
 /// on each connector, over and over, plug in, present an RFID card, charge, present the card again to stop,
 /// unplug. Used by the samples (<c>MinimalCsms --simulate N</c>) and for soak tests.
 /// </summary>
 public sealed class ChargingSessionSimulator
 {
-    private readonly ChargePoint _chargePoint;
+    private readonly OcppChargePoint _chargePoint;
     private readonly SimulatedChargePointHardware _hardware;
     private readonly ChargingSessionSimulatorOptions _options;
     private readonly TimeProvider _time;
@@ -37,7 +37,7 @@ public sealed class ChargingSessionSimulator
     /// <param name="options">IdTags and timing.</param>
     /// <param name="timeProvider">Clock for the delays; default <see cref="TimeProvider.System"/>.</param>
     /// <exception cref="ArgumentException"><paramref name="options"/> has no IdTags.</exception>
-    public ChargingSessionSimulator(ChargePoint chargePoint, SimulatedChargePointHardware hardware, ChargingSessionSimulatorOptions options, TimeProvider? timeProvider = null)
+    public ChargingSessionSimulator(OcppChargePoint chargePoint, SimulatedChargePointHardware hardware, ChargingSessionSimulatorOptions options, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(chargePoint);
         ArgumentNullException.ThrowIfNull(hardware);

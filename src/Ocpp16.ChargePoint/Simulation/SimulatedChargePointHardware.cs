@@ -4,29 +4,39 @@ using Ocpp16.Messages;
 namespace Ocpp16.ChargePoint.Simulation;
 
 /// <summary>
-/// Simulated hardware for samples and tests: connectors that can be plugged, unplugged and faulted, meters that
-/// integrate power over time while energized, and an RFID reader whose cards are presented in code.
+/// Simulated hardware for samples and tests: DC connectors with a fixed cable (or sockets) that can be plugged,
+/// unplugged, suspended by the EV and faulted, meters that integrate power over time while energy is permitted, an
+/// RFID reader whose cards are presented in code, and a reset that restarts the charge point in process.
 /// </summary>
 public sealed class SimulatedChargePointHardware : IChargePointHardware
 {
+    private int _resets;
+
     /// <summary>Creates simulated hardware.</summary>
     /// <param name="connectorCount">Number of connectors (1..n), at least 1.</param>
-    /// <param name="maxPowerW">Maximum power each connector delivers while energized, in W (default 50 kW DC).</param>
+    /// <param name="maxPowerW">Maximum power each connector delivers while energy is permitted, in W (default 50 kW DC).</param>
     /// <param name="timeProvider">Clock used by the meters; default <see cref="TimeProvider.System"/>.</param>
+    /// <param name="fixedCable">Whether the connectors have a fixed cable (UnlockConnector is then NotSupported); default <see langword="true"/>.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="connectorCount"/> is less than 1 or <paramref name="maxPowerW"/> is negative.</exception>
-    public SimulatedChargePointHardware(int connectorCount, decimal maxPowerW = 50_000m, TimeProvider? timeProvider = null)
+    public SimulatedChargePointHardware(int connectorCount, decimal maxPowerW = 50_000m, TimeProvider? timeProvider = null, bool fixedCable = true)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(connectorCount, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(maxPowerW);
         var connectors = new SimulatedConnector[connectorCount];
         for (var i = 0; i < connectorCount; i++)
         {
-            connectors[i] = new SimulatedConnector(i + 1, maxPowerW, timeProvider ?? TimeProvider.System);
+            connectors[i] = new SimulatedConnector(i + 1, maxPowerW, timeProvider ?? TimeProvider.System, fixedCable);
         }
 
         SimulatedConnectors = connectors;
         RfidReader = new SimulatedRfidReader();
     }
+
+    /// <summary>What <see cref="ResetAsync"/> answers. Default <see cref="Hardware.ResetOutcome.RestartInProcess"/>.</summary>
+    public ResetOutcome ResetOutcome { get; set; } = ResetOutcome.RestartInProcess;
+
+    /// <summary>How many resets were asked for.</summary>
+    public int ResetCount => Volatile.Read(ref _resets);
 
     /// <summary>The simulated connectors, 1..n.</summary>
     public IReadOnlyList<SimulatedConnector> SimulatedConnectors { get; }
@@ -37,7 +47,19 @@ public sealed class SimulatedChargePointHardware : IChargePointHardware
     /// <summary>The simulated RFID reader.</summary>
     public SimulatedRfidReader RfidReader { get; }
 
-    IRfidReader? IChargePointHardware.RfidReader => RfidReader;
+    IIdTokenReader? IChargePointHardware.IdTokenReader => RfidReader;
+
+    /// <inheritdoc/>
+    public ValueTask<ResetOutcome> ResetAsync(ResetType type, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _resets);
+        foreach (var connector in SimulatedConnectors)
+        {
+            _ = connector.SetEnergyPermittedAsync(false, cancellationToken);
+        }
+
+        return ValueTask.FromResult(ResetOutcome);
+    }
 
     /// <summary>Returns connector <paramref name="connectorId"/> (1..n).</summary>
     /// <param name="connectorId">The connector number.</param>
@@ -55,10 +77,10 @@ public sealed class SimulatedChargePointHardware : IChargePointHardware
 }
 
 /// <summary>A simulated RFID reader.</summary>
-public sealed class SimulatedRfidReader : IRfidReader
+public sealed class SimulatedRfidReader : IIdTokenReader
 {
     /// <inheritdoc/>
-    public event EventHandler<string>? IdTagPresented;
+    public event EventHandler<string>? IdTokenPresented;
 
     /// <summary>Simulates presenting a card.</summary>
     /// <param name="idTag">The IdTag, at most 20 characters.</param>
@@ -71,13 +93,13 @@ public sealed class SimulatedRfidReader : IRfidReader
             throw new ArgumentException("An IdTag has at most 20 characters (OCPP 1.6 §7.20 IdToken).", nameof(idTag));
         }
 
-        IdTagPresented?.Invoke(this, idTag);
+        IdTokenPresented?.Invoke(this, idTag);
     }
 }
 
 /// <summary>
-/// A simulated DC connector with a fixed cable: plug/unplug/fault in code; its meter integrates the delivered power
-/// over time (energy in Wh) and simulates an EV's state of charge rising from 20 %.
+/// A simulated DC connector (a fixed cable by default): plug, unplug, EV suspend and resume, faults in code; its meter
+/// integrates the delivered power over time (energy in Wh) and simulates an EV's state of charge rising from 20 %.
 /// </summary>
 public sealed class SimulatedConnector : IConnector, IMeter
 {
@@ -92,12 +114,44 @@ public sealed class SimulatedConnector : IConnector, IMeter
     private decimal _soc = 20m;
     private const decimal NominalVoltage = 400m;
 
-    internal SimulatedConnector(int connectorId, decimal maxPowerW, TimeProvider time)
+    internal SimulatedConnector(int connectorId, decimal maxPowerW, TimeProvider time, bool fixedCable)
     {
         ConnectorId = connectorId;
+        HasFixedCable = fixedCable;
         _maxPowerW = maxPowerW;
         _time = time;
         _lastTimestamp = time.GetTimestamp();
+    }
+
+    /// <inheritdoc/>
+    public bool HasFixedCable { get; }
+
+    /// <summary>Whether the simulated EV takes energy (false after <see cref="SuspendByEv"/>).</summary>
+    public bool EvCharging { get; private set; } = true;
+
+    /// <summary>Whether a transaction interrupted by a restart resumes; default <see langword="false"/>.</summary>
+    public bool ResumeTransactions { get; set; }
+
+    /// <summary>The energy register in Wh (settable, e.g. to test large registers).</summary>
+    public decimal EnergyWh
+    {
+        get
+        {
+            lock (_gate)
+            {
+                Integrate();
+                return _energyWh;
+            }
+        }
+
+        set
+        {
+            lock (_gate)
+            {
+                Integrate();
+                _energyWh = value;
+            }
+        }
     }
 
     /// <inheritdoc/>
@@ -115,7 +169,7 @@ public sealed class SimulatedConnector : IConnector, IMeter
         }
     }
 
-    /// <summary>Whether energy is being delivered now.</summary>
+    /// <summary>Whether energy delivery is permitted now.</summary>
     public bool IsEnergized
     {
         get
@@ -161,22 +215,47 @@ public sealed class SimulatedConnector : IConnector, IMeter
         StateChanged?.Invoke(this, new ConnectorEvent(ConnectorId, ConnectorEventKind.Unplugged));
     }
 
+    /// <summary>Simulates the EV pausing (full battery, or its own limit): SuspendedEV.</summary>
+    public void SuspendByEv()
+    {
+        lock (_gate)
+        {
+            Integrate();
+            EvCharging = false;
+        }
+
+        StateChanged?.Invoke(this, new ConnectorEvent(ConnectorId, ConnectorEventKind.EvSuspended));
+    }
+
+    /// <summary>Simulates the EV taking energy again.</summary>
+    public void ResumeByEv()
+    {
+        lock (_gate)
+        {
+            Integrate();
+            EvCharging = true;
+        }
+
+        StateChanged?.Invoke(this, new ConnectorEvent(ConnectorId, ConnectorEventKind.EvResumed));
+    }
+
     /// <summary>Simulates a fault.</summary>
     /// <param name="errorCode">The OCPP error code to report; default OtherError.</param>
     /// <param name="info">Optional text, at most 50 characters.</param>
-    public void Fault(ChargePointErrorCode errorCode = ChargePointErrorCode.OtherError, string? info = null)
-        => StateChanged?.Invoke(this, new ConnectorEvent(ConnectorId, ConnectorEventKind.Faulted, errorCode, info));
+    /// <param name="vendorErrorCode">Optional vendor error code, at most 50 characters.</param>
+    public void Fault(ChargePointErrorCode errorCode = ChargePointErrorCode.OtherError, string? info = null, string? vendorErrorCode = null)
+        => StateChanged?.Invoke(this, new ConnectorEvent(ConnectorId, ConnectorEventKind.Faulted, errorCode, info, vendorErrorCode is null ? null : "Ocpp16.Simulation", vendorErrorCode));
 
     /// <summary>Simulates the fault being cleared.</summary>
     public void ClearFault() => StateChanged?.Invoke(this, new ConnectorEvent(ConnectorId, ConnectorEventKind.FaultCleared));
 
     /// <inheritdoc/>
-    public ValueTask SetEnergizedAsync(bool energized, CancellationToken cancellationToken = default)
+    public ValueTask SetEnergyPermittedAsync(bool permitted, CancellationToken cancellationToken = default)
     {
         lock (_gate)
         {
             Integrate();
-            _energized = energized;
+            _energized = permitted;
         }
 
         return ValueTask.CompletedTask;
@@ -186,15 +265,18 @@ public sealed class SimulatedConnector : IConnector, IMeter
     public ValueTask<bool> UnlockAsync(CancellationToken cancellationToken = default) => ValueTask.FromResult(!LockFailure);
 
     /// <inheritdoc/>
-    public ValueTask SetCurrentLimitAsync(decimal? limitAmperes, CancellationToken cancellationToken = default)
+    public ValueTask<bool> CanResumeTransactionAsync(InterruptedTransaction transaction, CancellationToken cancellationToken = default)
+        => ValueTask.FromResult(ResumeTransactions && IsPluggedIn);
+
+    /// <summary>Limits the current the connector offers, in A (Smart Charging), or <see langword="null"/> for none.</summary>
+    /// <param name="limitAmperes">The limit in A, or <see langword="null"/>.</param>
+    public void SetCurrentLimit(decimal? limitAmperes)
     {
         lock (_gate)
         {
             Integrate();
             _limitA = limitAmperes;
         }
-
-        return ValueTask.CompletedTask;
     }
 
     /// <inheritdoc/>
@@ -205,14 +287,20 @@ public sealed class SimulatedConnector : IConnector, IMeter
             Integrate();
             var power = CurrentPower();
             var offeredA = OfferedCurrent();
-            return ValueTask.FromResult(new MeterReading(
-                EnergyActiveImportRegisterWh: decimal.Round(_energyWh, 0),
-                PowerActiveImportW: decimal.Round(power, 0),
-                CurrentImportA: decimal.Round(power / NominalVoltage, 1),
-                CurrentOfferedA: decimal.Round(offeredA, 1),
-                PowerOfferedW: decimal.Round(offeredA * NominalVoltage, 0),
-                VoltageV: NominalVoltage,
-                StateOfChargePercent: _plugged ? decimal.Round(_soc, 0) : null));
+            var samples = new List<MeterSample>(6)
+            {
+                new(Measurand.PowerActiveImport, decimal.Round(power, 0), UnitOfMeasure.W),
+                new(Measurand.CurrentImport, decimal.Round(power / NominalVoltage, 1), UnitOfMeasure.A),
+                new(Measurand.CurrentOffered, decimal.Round(offeredA, 1), UnitOfMeasure.A),
+                new(Measurand.PowerOffered, decimal.Round(offeredA * NominalVoltage, 0), UnitOfMeasure.W),
+                new(Measurand.Voltage, NominalVoltage, UnitOfMeasure.V),
+            };
+            if (_plugged)
+            {
+                samples.Add(new MeterSample(Measurand.SoC, decimal.Round(_soc, 0), UnitOfMeasure.Percent, Location: Location.EV));
+            }
+
+            return ValueTask.FromResult(new MeterReading(decimal.Floor(_energyWh), samples));
         }
     }
 
@@ -222,7 +310,7 @@ public sealed class SimulatedConnector : IConnector, IMeter
         return _limitA is { } limit ? Math.Min(max, limit) : max;
     }
 
-    private decimal CurrentPower() => _energized && _plugged && _soc < 100m ? OfferedCurrent() * NominalVoltage : 0m;
+    private decimal CurrentPower() => _energized && _plugged && EvCharging && _soc < 100m ? OfferedCurrent() * NominalVoltage : 0m;
 
     private void Integrate()
     {

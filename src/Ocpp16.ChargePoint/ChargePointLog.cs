@@ -45,8 +45,8 @@ internal static partial class ChargePointLog
     [LoggerMessage(3008, LogLevel.Information, "{ChargePointId}: Transaction {TransactionId} on connector {ConnectorId} stopped: {Reason}, meterStop {MeterStop} Wh")]
     public static partial void TransactionStopped(ILogger logger, string chargePointId, int? transactionId, int connectorId, Reason reason, long meterStop);
 
-    [LoggerMessage(3009, LogLevel.Debug, "{ChargePointId}: IdTag {IdTag} presented: {Status}")]
-    public static partial void IdTagAuthorized(ILogger logger, string chargePointId, string idTag, AuthorizationStatus status);
+    [LoggerMessage(3009, LogLevel.Debug, "{ChargePointId}: IdTag {IdTag} presented")]
+    public static partial void IdTagPresented(ILogger logger, string chargePointId, string idTag);
 
     [LoggerMessage(3010, LogLevel.Information, "{ChargePointId}: Authorization result {Status}")]
     public static partial void AuthorizationResult(ILogger logger, string chargePointId, AuthorizationStatus status);
@@ -74,4 +74,25 @@ internal static partial class ChargePointLog
 
     [LoggerMessage(3018, LogLevel.Warning, "{ChargePointId}: Saved value of configuration key {Key} not applied: {Reason}")]
     public static partial void SavedConfigurationSkipped(ILogger logger, string chargePointId, string key, string reason);
+
+    [LoggerMessage(3019, LogLevel.Warning, "{ChargePointId}: Transaction message {Action} of local transaction {LocalTransactionId} given up: {Reason}")]
+    public static partial void TransactionMessageDiscarded(ILogger logger, string chargePointId, string action, int localTransactionId, string reason);
+
+    [LoggerMessage(3020, LogLevel.Error, "{ChargePointId}: {Action} was delivered but the journal could not record it; it is sent again after a restart")]
+    public static partial void JournalWriteFailed(ILogger logger, string chargePointId, string action, Exception exception);
+
+    [LoggerMessage(3021, LogLevel.Warning, "{ChargePointId}: Journaled {Action} of local transaction {LocalTransactionId} cannot be read or has no transaction; dropped")]
+    public static partial void JournalRecordDropped(ILogger logger, string chargePointId, string action, int localTransactionId);
+
+    [LoggerMessage(3022, LogLevel.Error, "{ChargePointId}: Storing the {What} failed")]
+    public static partial void StateWriteFailed(ILogger logger, string chargePointId, string what, Exception exception);
+
+    [LoggerMessage(3023, LogLevel.Error, "{ChargePointId}: Hardware of connector {ConnectorId} failed to {Operation}")]
+    public static partial void HardwareFailed(ILogger logger, string chargePointId, int connectorId, string operation, Exception exception);
+
+    [LoggerMessage(3024, LogLevel.Information, "{ChargePointId}: Transaction {TransactionId} on connector {ConnectorId} resumed after a restart")]
+    public static partial void TransactionResumed(ILogger logger, string chargePointId, int connectorId, int? transactionId);
+
+    [LoggerMessage(3025, LogLevel.Error, "{ChargePointId}: Reset failed after {Attempts} attempts (ResetRetries)")]
+    public static partial void ResetFailed(ILogger logger, string chargePointId, int attempts);
 }

@@ -1,0 +1,408 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Ocpp16.ChargePoint.Connectors;
+using Ocpp16.ChargePoint.Features.Core;
+using Ocpp16.ChargePoint.Hardware;
+using Ocpp16.ChargePoint.Persistence;
+using Ocpp16.Messages;
+using Ocpp16.Transport;
+using Ocpp16.Transport.Diagnostics;
+
+namespace Ocpp16.ChargePoint.Engine;
+
+/// <summary>What the engine tells the public facade (which outlives an in-process reboot of the engine).</summary>
+internal interface IEngineHost
+{
+    void OnConnectionStateChanged(ChargePointConnectionState state);
+
+    void OnRegistrationChanged(RegistrationStatus status);
+
+    void OnConnectorStatusChanged(ConnectorStatusChange change);
+
+    void OnTransactionStarted(TransactionChange change);
+
+    void OnTransactionStopped(TransactionChange change);
+
+    void OnPayloadViolation(OcppPayloadViolation violation);
+
+    /// <summary>
+    /// A reset completed: the engine is to stop and, when <paramref name="inProcess"/>
+    /// (<see cref="ResetOutcome.RestartInProcess"/>), a new one starts on the same storage.
+    /// </summary>
+    void OnRestartRequested(bool inProcess);
+
+    /// <summary>The handler of DataTransfer.req from the Central System for a vendorId, or <see langword="null"/>.</summary>
+    Func<DataTransferRequest, CancellationToken, ValueTask<DataTransferResponse>>? FindDataTransferHandler(string vendorId);
+}
+
+/// <summary>
+/// The charge point engine: the loop, the connection, the outbox, the connectors and the feature modules, composed.
+/// One instance lives from start to stop (or to an in-process reboot); all state is touched on <see cref="Loop"/> only.
+/// </summary>
+internal sealed class ChargePointEngine : IOcppViolationSink
+{
+    /// <summary>How long to wait before sending BootNotification again after it failed or was not accepted without an interval.</summary>
+    internal static readonly TimeSpan DefaultBootRetry = TimeSpan.FromSeconds(30);
+
+    private readonly IEngineHost _host;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly List<FeatureModule> _modules = [];
+    private readonly ConnectionSupervisor _supervisor;
+    private readonly Dictionary<MessageTrigger, ITriggerableMessage> _triggers = [];
+    private readonly List<ITransactionObserver> _transactionObservers = [];
+    private CancellationTokenSource? _cts;
+    private Task _loopTask = Task.CompletedTask;
+    private Task _connectionTask = Task.CompletedTask;
+    private TimeSpan _clockOffset;
+    private bool _acceptedSinceBoot;
+    private EngineLoop.LoopTimer? _bootRetry;
+    private EngineLoop.LoopTimer? _heartbeat;
+    private readonly List<(Action Unsubscribe, string Name)> _subscriptions = [];
+
+    public ChargePointEngine(ChargePointOptions options, IChargePointHardware hardware, IChargePointStorage storage, ILoggerFactory loggerFactory, TimeProvider time, IEngineHost host)
+    {
+        Options = options;
+        Hardware = hardware;
+        Storage = storage;
+        _host = host;
+        _loggerFactory = loggerFactory;
+        Logger = loggerFactory.CreateLogger("Ocpp16.ChargePoint");
+        Identity = options.Identity;
+        Loop = new EngineLoop(time, Logger, Identity);
+        Outbox = new Outbox(Loop, time.GetUtcNow, options.Validation, this);
+        Router = new ActionRouter(Loop, options.Validation, this, action => ChargePointLog.Received(Logger, Identity, action));
+        Connectors = new ConnectorManager(this, hardware.Connectors);
+        Journal = new TransactionJournal(this);
+        Authorizer = new Authorizer(this);
+
+        var core = new CoreProfile(this);
+        _modules.Add(core);
+        Core = core;
+
+        var profiles = _modules.Select(m => m.Profile).Distinct().ToList();
+        Configuration = new ChargePointConfiguration(CoreKeys.Declare(hardware.Connectors.Count, profiles).Concat(_modules.SelectMany(m => m.ConfigurationKeys)));
+        foreach (var definition in options.ConfigurationKeys)
+        {
+            Configuration.Declare(definition);
+        }
+
+        Configuration.ApplyInitialValues(options.Configuration);
+        var saved = storage.Load(ConfigurationCollection).Select(r => new KeyValuePair<string, string>(r.Key, JsonSerializer.Deserialize(r.Value, StorageJsonContext.Default.String) ?? string.Empty));
+        foreach (var (key, reason) in Configuration.ApplySavedValues(saved))
+        {
+            ChargePointLog.SavedConfigurationSkipped(Logger, Identity, key, reason);
+        }
+
+        foreach (var module in _modules)
+        {
+            module.RegisterActions(Router);
+        }
+
+        Configuration.Changed += OnConfigurationChanged;
+        _supervisor = new ConnectionSupervisor(options, Configuration, Loop, Router, loggerFactory, OnConnected, OnDisconnected, host.OnConnectionStateChanged);
+    }
+
+    /// <summary>The storage collection of configuration values changed by the Central System (key → JSON string).</summary>
+    public const string ConfigurationCollection = "config";
+
+    public ChargePointOptions Options { get; }
+
+    public IChargePointHardware Hardware { get; }
+
+    public IChargePointStorage Storage { get; }
+
+    public ILogger Logger { get; }
+
+    public string Identity { get; }
+
+    public EngineLoop Loop { get; }
+
+    public Outbox Outbox { get; }
+
+    public ActionRouter Router { get; }
+
+    public ConnectorManager Connectors { get; }
+
+    public TransactionJournal Journal { get; }
+
+    public Authorizer Authorizer { get; }
+
+    public CoreProfile Core { get; }
+
+    public ChargePointConfiguration Configuration { get; }
+
+    public IEngineHost Host => _host;
+
+    /// <summary>The registered modules.</summary>
+    public IReadOnlyList<FeatureModule> Modules => _modules;
+
+    /// <summary>The last BootNotification answer of this engine's life.</summary>
+    public RegistrationStatus? Registration { get; private set; }
+
+    /// <summary>The Central System's clock (the local clock corrected by the last BootNotification/Heartbeat answer).</summary>
+    public DateTimeOffset Now => Loop.Time.GetUtcNow() + _clockOffset;
+
+    public IReadOnlyList<ITransactionObserver> TransactionObservers => _transactionObservers;
+
+    public void AddTransactionObserver(ITransactionObserver observer) => _transactionObservers.Add(observer);
+
+    public void AddTrigger(ITriggerableMessage trigger) => _triggers[trigger.Trigger] = trigger;
+
+    /// <summary>The message that TriggerMessage can ask for, if a module provides it.</summary>
+    public ITriggerableMessage? FindTrigger(MessageTrigger trigger) => _triggers.GetValueOrDefault(trigger);
+
+    /// <summary>Starts the loop, loads the state of every module, then starts connecting.</summary>
+    public async Task StartAsync()
+    {
+        _cts = new CancellationTokenSource();
+        var ct = _cts.Token;
+        _loopTask = Task.Run(() => Loop.RunAsync(ct), CancellationToken.None);
+        await Loop.InvokeAsync(async () =>
+        {
+            foreach (var module in _modules)
+            {
+                await module.StartAsync().ConfigureAwait(false);
+            }
+
+            Connectors.UpdateAll();
+            return true;
+        }).ConfigureAwait(false);
+
+        foreach (var connector in Connectors.All)
+        {
+            var state = connector;
+            EventHandler<ConnectorEvent> handler = (_, e) => Loop.Post(() => Core.Transactions.OnConnectorEventAsync(state, e));
+            state.Hardware.StateChanged += handler;
+            _subscriptions.Add((() => state.Hardware.StateChanged -= handler, "connector"));
+        }
+
+        if (Hardware.IdTokenReader is { } reader)
+        {
+            EventHandler<string> handler = (_, idTag) => Loop.Post(() => Core.Transactions.OnIdTokenPresentedAsync(idTag));
+            reader.IdTokenPresented += handler;
+            _subscriptions.Add((() => reader.IdTokenPresented -= handler, "reader"));
+        }
+
+        _connectionTask = Task.Run(() => _supervisor.RunAsync(ct), CancellationToken.None);
+    }
+
+    /// <summary>Stops: the connection is closed (1001), the loop ends, timers stop. The state stays in storage.</summary>
+    public async Task StopAsync()
+    {
+        foreach (var (unsubscribe, _) in _subscriptions)
+        {
+            unsubscribe();
+        }
+
+        _subscriptions.Clear();
+        if (_cts is { } cts)
+        {
+            await cts.CancelAsync().ConfigureAwait(false);
+        }
+
+        try
+        {
+            await _connectionTask.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+
+        Loop.Stop();
+        try
+        {
+            await _loopTask.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+
+        _cts?.Dispose();
+        _cts = null;
+    }
+
+    /// <summary>Closes the connection; it reconnects after the backoff delay.</summary>
+    public Task ReconnectAsync(string reason) => _supervisor.CloseCurrentAsync(reason);
+
+    /// <summary>Whether the connection is open and the Central System accepted this charge point.</summary>
+    public bool IsOnline => Outbox.IsConnected && Outbox.Gate == SendGate.Accepted;
+
+    // ------------------------------------------------------------------ connection and registration (OCPP 1.6 §4.2)
+
+    private void OnConnected(OcppRpcConnection connection)
+    {
+        if (!_acceptedSinceBoot)
+        {
+            Outbox.Gate = Registration == RegistrationStatus.Rejected ? SendGate.Rejected : SendGate.Pending;
+            Outbox.Enqueue(NewBootNotification(), atFront: true);
+        }
+
+        Outbox.OnConnected(connection);
+    }
+
+    private void OnDisconnected(OcppRpcConnection connection, OcppCloseInfo? closeInfo)
+    {
+        _bootRetry?.Dispose();
+        _bootRetry = null;
+        Outbox.RemoveQueued(i => i.Action == BootNotificationRequest.ActionName);
+        Outbox.OnDisconnected();
+    }
+
+    private OutboxItem NewBootNotification()
+        => new OutboxCall<BootNotificationResponse>(
+            BootNotificationRequest.ActionName,
+            () => new BootNotificationRequest
+            {
+                ChargePointVendor = Options.ChargePointVendor,
+                ChargePointModel = Options.ChargePointModel,
+                ChargePointSerialNumber = Options.ChargePointSerialNumber,
+                ChargeBoxSerialNumber = Options.ChargeBoxSerialNumber,
+                FirmwareVersion = Options.FirmwareVersion,
+                Iccid = Options.Iccid,
+                Imsi = Options.Imsi,
+                MeterType = Options.MeterType,
+                MeterSerialNumber = Options.MeterSerialNumber,
+            },
+            OnBootAnswered,
+            OnBootFailed)
+        {
+            AllowedBeforeAccepted = true,
+            KeptOffline = true, // queued just before the connection is handed to the outbox; removed on disconnect
+        };
+
+    /// <summary>Sends BootNotification now (TriggerMessage BootNotification, or a retry).</summary>
+    public void SendBootNotification()
+    {
+        if (Outbox.IsConnected && !Outbox.Items.Any(i => i.Action == BootNotificationRequest.ActionName))
+        {
+            Outbox.Enqueue(NewBootNotification(), atFront: true);
+        }
+    }
+
+    private void OnBootAnswered(BootNotificationResponse response)
+    {
+        ChargePointLog.BootAnswered(Logger, Identity, response.Status, response.Interval);
+        _clockOffset = response.CurrentTime - Loop.Time.GetUtcNow();
+        Registration = response.Status;
+        _host.OnRegistrationChanged(response.Status);
+        switch (response.Status)
+        {
+            case RegistrationStatus.Accepted:
+                if (response.Interval > 0)
+                {
+                    Configuration.Set(CoreKeys.HeartbeatInterval, response.Interval.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                }
+
+                var afterBoot = !_acceptedSinceBoot;
+                if (afterBoot)
+                {
+                    // §4.9: after the boot, the status of connector 0 and of every connector (replacing statuses queued before).
+                    Connectors.ReportAll();
+                }
+
+                _acceptedSinceBoot = true;
+                Outbox.Gate = SendGate.Accepted;
+                RestartHeartbeat();
+                foreach (var module in _modules)
+                {
+                    module.OnRegistrationAccepted(afterBoot);
+                }
+
+                Outbox.Pump();
+                break;
+            case RegistrationStatus.Pending:
+                Outbox.Gate = SendGate.Pending;
+                ScheduleBootRetry(response.Interval);
+                break;
+            default:
+                // §4.2: while Rejected, nothing is sent but BootNotification after the interval.
+                Outbox.Gate = SendGate.Rejected;
+                ScheduleBootRetry(response.Interval);
+                break;
+        }
+    }
+
+    private void OnBootFailed(Exception error)
+    {
+        if (error is OcppConnectionClosedException)
+        {
+            return; // A new connection sends a new BootNotification.
+        }
+
+        ChargePointLog.CallFailed(Logger, Identity, BootNotificationRequest.ActionName, error.Message);
+        ScheduleBootRetry(0);
+    }
+
+    private void ScheduleBootRetry(int intervalSeconds)
+    {
+        _bootRetry?.Dispose();
+        _bootRetry = Loop.Schedule(intervalSeconds > 0 ? TimeSpan.FromSeconds(intervalSeconds) : DefaultBootRetry, () =>
+        {
+            _bootRetry = null;
+            if (!_acceptedSinceBoot)
+            {
+                SendBootNotification();
+            }
+        });
+    }
+
+    // ------------------------------------------------------------------ heartbeat (OCPP 1.6 §4.6)
+
+    private void RestartHeartbeat()
+    {
+        _heartbeat?.Dispose();
+        _heartbeat = null;
+        var interval = Configuration.GetInt32(CoreKeys.HeartbeatInterval);
+        if (interval <= 0 || !_acceptedSinceBoot)
+        {
+            return;
+        }
+
+        _heartbeat = Loop.Schedule(TimeSpan.FromSeconds(interval), () =>
+        {
+            _heartbeat = null;
+            SendHeartbeat();
+            RestartHeartbeat();
+        });
+    }
+
+    /// <summary>Queues a Heartbeat when online (never while offline: heartbeats do not pile up).</summary>
+    public void SendHeartbeat(bool triggered = false)
+    {
+        if (!Outbox.IsConnected || (!triggered && Outbox.Gate != SendGate.Accepted) || Outbox.Items.Any(i => i.Action == HeartbeatRequest.ActionName))
+        {
+            return;
+        }
+
+        Outbox.Enqueue(new OutboxCall<HeartbeatResponse>(new HeartbeatRequest(), r => _clockOffset = r.CurrentTime - Loop.Time.GetUtcNow()) { AllowedBeforeAccepted = triggered });
+    }
+
+    private void OnConfigurationChanged(object? sender, ConfigurationKeyChange change)
+    {
+        if (string.Equals(change.Key, CoreKeys.HeartbeatInterval, StringComparison.Ordinal))
+        {
+            RestartHeartbeat();
+        }
+    }
+
+    // ------------------------------------------------------------------ events for the facade
+
+    public void RaiseConnectorStatusChanged(ConnectorStatusChange change) => _host.OnConnectorStatusChanged(change);
+
+    public void RaiseTransactionStarted(TransactionChange change) => _host.OnTransactionStarted(change);
+
+    public void RaiseTransactionStopped(TransactionChange change) => _host.OnTransactionStopped(change);
+
+    /// <inheritdoc />
+    void IOcppViolationSink.Report(OcppPayloadViolation violation)
+    {
+        OcppMetrics.RecordValidationFailure(violation);
+        ChargePointLog.PayloadViolation(Logger, Identity, violation.Action, violation.Direction, violation.IsRequest ? "request" : "response", violation.Accepted ? "accepted" : "rejected", string.Join("; ", violation.Violations));
+        _host.OnPayloadViolation(violation);
+    }
+
+    /// <summary>Creates a logger for a component.</summary>
+    public ILogger CreateLogger(string category) => _loggerFactory.CreateLogger(category);
+}

@@ -1,0 +1,216 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+
+namespace Ocpp16.ChargePoint.Engine;
+
+/// <summary>
+/// The one serialized loop that owns all charge point state: CS→CP handlers, hardware events, timers and the outcomes
+/// of outgoing CALLs are all posted here and run one at a time, in order, so no state is ever touched by two threads.
+/// Time comes only from the <see cref="TimeProvider"/> (timers are <see cref="TimeProvider.CreateTimer"/>), so tests drive
+/// it with a fake clock.
+/// </summary>
+internal sealed class EngineLoop
+{
+    private readonly Channel<WorkItem> _work = Channel.CreateUnbounded<WorkItem>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ILogger _logger;
+    private readonly string _identity;
+    private readonly HashSet<LoopTimer> _timers = [];
+    private int _running;
+    private volatile bool _stopped;
+
+    public EngineLoop(TimeProvider time, ILogger logger, string identity)
+    {
+        Time = time;
+        _logger = logger;
+        _identity = identity;
+    }
+
+    public TimeProvider Time { get; }
+
+    /// <summary>Whether the loop has been stopped (work posted now is dropped).</summary>
+    public bool IsStopped => _stopped;
+
+    /// <summary>True while the current code runs on the loop.</summary>
+    public bool IsOnLoop => Volatile.Read(ref _running) == Environment.CurrentManagedThreadId;
+
+    /// <summary>Queues synchronous work.</summary>
+    public void Post(Action work) => _work.Writer.TryWrite(new WorkItem(work, null));
+
+    /// <summary>Queues asynchronous work; the loop awaits it before the next item.</summary>
+    public void Post(Func<ValueTask> work) => _work.Writer.TryWrite(new WorkItem(null, work));
+
+    /// <summary>Runs <paramref name="work"/> on the loop and returns its result.</summary>
+    public Task<T> InvokeAsync<T>(Func<ValueTask<T>> work)
+    {
+        var completion = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_work.Writer.TryWrite(new WorkItem(null, async () =>
+            {
+                try
+                {
+                    completion.TrySetResult(await work().ConfigureAwait(false));
+                }
+                catch (Exception e)
+                {
+                    completion.TrySetException(e);
+                }
+            })))
+        {
+            completion.TrySetException(new ObjectDisposedException(nameof(EngineLoop), "The charge point is stopped."));
+        }
+
+        return completion.Task;
+    }
+
+    /// <summary>Runs <paramref name="work"/> on the loop and returns its result.</summary>
+    public Task<T> InvokeAsync<T>(Func<T> work) => InvokeAsync(() => ValueTask.FromResult(work()));
+
+    /// <summary>
+    /// Runs <paramref name="callback"/> on the loop after <paramref name="delay"/> (on the loop's clock), unless the
+    /// returned timer is disposed first (on the loop) or the loop stops.
+    /// </summary>
+    public LoopTimer Schedule(TimeSpan delay, Action callback)
+    {
+        var timer = new LoopTimer(this, callback);
+        lock (_timers)
+        {
+            _timers.Add(timer);
+        }
+
+        timer.Start(delay);
+        return timer;
+    }
+
+    /// <summary>Processes work until <see cref="Stop"/> or cancellation.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (await _work.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (_work.Reader.TryRead(out var item))
+                {
+                    if (_stopped)
+                    {
+                        return;
+                    }
+
+                    Volatile.Write(ref _running, Environment.CurrentManagedThreadId);
+                    try
+                    {
+                        if (item.Sync is { } sync)
+                        {
+                            sync();
+                        }
+                        else
+                        {
+                            var pending = item.Async!();
+                            if (!pending.IsCompletedSuccessfully)
+                            {
+                                Volatile.Write(ref _running, 0);
+                                await pending.ConfigureAwait(false);
+                            }
+                        }
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                    {
+                        ChargePointLog.LoopError(_logger, _identity, e);
+                    }
+                    finally
+                    {
+                        Volatile.Write(ref _running, 0);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+        finally
+        {
+            _stopped = true;
+            DisposeTimers();
+        }
+    }
+
+    /// <summary>Stops the loop: queued and future work is dropped, timers no longer fire.</summary>
+    public void Stop()
+    {
+        _stopped = true;
+        _work.Writer.TryComplete();
+    }
+
+    private void DisposeTimers()
+    {
+        LoopTimer[] timers;
+        lock (_timers)
+        {
+            timers = [.. _timers];
+            _timers.Clear();
+        }
+
+        foreach (var timer in timers)
+        {
+            timer.Dispose();
+        }
+    }
+
+    internal void Forget(LoopTimer timer)
+    {
+        lock (_timers)
+        {
+            _timers.Remove(timer);
+        }
+    }
+
+    private readonly record struct WorkItem(Action? Sync, Func<ValueTask>? Async);
+
+    /// <summary>A one-shot timer whose callback runs on the loop.</summary>
+    internal sealed class LoopTimer : IDisposable
+    {
+        private readonly EngineLoop _loop;
+        private readonly Action _callback;
+        private ITimer? _timer;
+        private volatile bool _cancelled;
+
+        public LoopTimer(EngineLoop loop, Action callback)
+        {
+            _loop = loop;
+            _callback = callback;
+        }
+
+        public bool IsActive => !_cancelled;
+
+        public void Start(TimeSpan delay)
+        {
+            if (delay <= TimeSpan.Zero)
+            {
+                Fire();
+                return;
+            }
+
+            _timer = _loop.Time.CreateTimer(static state => ((LoopTimer)state!).Fire(), this, delay, Timeout.InfiniteTimeSpan);
+        }
+
+        public void Dispose()
+        {
+            _cancelled = true;
+            _timer?.Dispose();
+            _loop.Forget(this);
+        }
+
+        private void Fire()
+            => _loop.Post(() =>
+            {
+                if (_cancelled)
+                {
+                    return;
+                }
+
+                _cancelled = true;
+                _timer?.Dispose();
+                _loop.Forget(this);
+                _callback();
+            });
+    }
+}

@@ -1,0 +1,62 @@
+using Ocpp16.Messages;
+
+namespace Ocpp16.ChargePoint.Engine;
+
+/// <summary>
+/// One feature profile of the charge point as a module of the engine: it owns its state and its storage collections,
+/// declares its configuration keys, registers the handlers of its CS→CP actions and meets the other modules only through
+/// the engine's small interfaces (authorization sources, status contributors, transaction observers, triggerable
+/// messages). <c>SupportedFeatureProfiles</c> lists the profiles of the registered modules.
+/// </summary>
+internal abstract class FeatureModule
+{
+    protected FeatureModule(ChargePointEngine engine) => Engine = engine;
+
+    protected ChargePointEngine Engine { get; }
+
+    /// <summary>The profile this module implements.</summary>
+    public abstract OcppFeatureProfile Profile { get; }
+
+    /// <summary>The configuration keys of the profile.</summary>
+    public virtual IEnumerable<ConfigurationKeyDefinition> ConfigurationKeys => [];
+
+    /// <summary>Registers the handlers of the profile's CS→CP actions (called once, before the engine starts).</summary>
+    public virtual void RegisterActions(ActionRouter router)
+    {
+    }
+
+    /// <summary>Loads the module's state from storage and starts its work (on the loop, before the first connection).</summary>
+    public virtual ValueTask StartAsync() => ValueTask.CompletedTask;
+
+    /// <summary>A BootNotification was accepted (the first of this engine's life when <paramref name="afterBoot"/>).</summary>
+    public virtual void OnRegistrationAccepted(bool afterBoot)
+    {
+    }
+}
+
+/// <summary>Sees transactions start and stop (Reservation consumes its reservation, Smart Charging drops TxProfiles).</summary>
+internal interface ITransactionObserver
+{
+    /// <summary>A transaction is about to start on <paramref name="connectorId"/> for <paramref name="idTag"/>; returns the reservationId it uses, if any.</summary>
+    int? OnStarting(int connectorId, string idTag, string? parentIdTag) => null;
+
+    /// <summary>A transaction started (journaled).</summary>
+    void OnStarted(Features.Core.JournalTransaction transaction)
+    {
+    }
+
+    /// <summary>A transaction stopped (journaled).</summary>
+    void OnStopped(Features.Core.JournalTransaction transaction)
+    {
+    }
+}
+
+/// <summary>A message the Central System may trigger (TriggerMessage, OCPP 1.6 §5.17; ExtendedTriggerMessage).</summary>
+internal interface ITriggerableMessage
+{
+    /// <summary>Which message.</summary>
+    MessageTrigger Trigger { get; }
+
+    /// <summary>Queues the message (for one connector, or all when <see langword="null"/>); it may go out before the boot was accepted.</summary>
+    void Send(int? connectorId);
+}
