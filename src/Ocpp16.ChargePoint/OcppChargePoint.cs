@@ -86,6 +86,9 @@ public sealed class OcppChargePoint : IAsyncDisposable
     /// <summary>The identity this Charge Point connects with.</summary>
     public string Identity => _options.Identity;
 
+    /// <summary>The running engine (tests).</summary>
+    internal ChargePointEngine Engine => _engine;
+
     /// <summary>
     /// The configuration keys (OCPP 1.6 §9) of the running engine, as read by GetConfiguration and changed by
     /// ChangeConfiguration. A new instance after an in-process reset.

@@ -1,29 +1,49 @@
 using Ocpp16.ChargePoint.Simulation;
+using Ocpp16.ChargePoint.Tests.Support;
 
 namespace Ocpp16.ChargePoint.Tests;
 
 public sealed class OptionsTests
 {
-    private static ChargePointOptions Valid() => new FakeCentralSystem().Options();
+    private static ChargePointOptions Valid() => new()
+    {
+        Identity = "CP-TEST",
+        CentralSystemUri = new Uri("ws://127.0.0.1:1/ocpp"),
+    };
 
     [Fact]
-    public void Constructor_WithValidOptions_ExposesIdentityAndDefaults()
+    public async Task Constructor_WithValidOptions_ExposesIdentityAndDefaults()
     {
-        var cp = new ChargePoint(Valid(), new SimulatedChargePointHardware(3));
+        await using var cp = new OcppChargePoint(Valid(), new SimulatedChargePointHardware(3));
         Assert.Equal("CP-TEST", cp.Identity);
         Assert.Equal(ChargePointConnectionState.Disconnected, cp.ConnectionState);
         Assert.Null(cp.RegistrationStatus);
-        Assert.True(cp.Configuration.TryGet("NumberOfConnectors", out var n, out var readOnly));
+        Assert.True(cp.Configuration.TryGetValue("NumberOfConnectors", out var n));
         Assert.Equal("3", n);
-        Assert.True(readOnly);
+        Assert.True(cp.Configuration.TryGetDefinition("NumberOfConnectors", out var definition));
+        Assert.Equal(ConfigurationKeyAccess.ReadOnly, definition.Access);
         Assert.Throws<ArgumentOutOfRangeException>(() => cp.GetConnectorStatus(4));
     }
 
-    public static TheoryData<string> InvalidCases => new() { "identity", "vendor", "model", "timeout", "reconnect", "unknownKey", "badValue", "noUri" };
+    public static TheoryData<string, string> InvalidCases => new()
+    {
+        { "identity", "Identity" },
+        { "vendor", "ChargePointVendor" },
+        { "model", "ChargePointModel" },
+        { "timeout", "CallTimeout" },
+        { "reconnect", "ReconnectMaxDelay" },
+        { "unknownKey", "NoSuchKey" },
+        { "badValue", "HeartbeatInterval" },
+        { "noUri", "CentralSystemUri" },
+        { "httpUri", "CentralSystemUri" },
+        { "serial", "ChargePointSerialNumber" },
+        { "cache", "AuthorizationCacheCapacity" },
+        { "profile", "FeatureProfiles" },
+    };
 
     [Theory]
     [MemberData(nameof(InvalidCases))]
-    public void Constructor_WithInvalidOptions_ThrowsArgumentException(string which)
+    public void Constructor_WithInvalidOptions_ThrowsArgumentExceptionNamingTheOption(string which, string named)
     {
         var options = Valid();
         switch (which)
@@ -35,22 +55,21 @@ public sealed class OptionsTests
             case "reconnect": options.ReconnectMaxDelay = TimeSpan.FromMilliseconds(1); break;
             case "unknownKey": options.Configuration["NoSuchKey"] = "1"; break;
             case "badValue": options.Configuration["HeartbeatInterval"] = "soon"; break;
-            case "noUri": options.TransportFactory = null; options.CentralSystemUri = null; break;
+            case "noUri": options.CentralSystemUri = null; break;
+            case "httpUri": options.CentralSystemUri = new Uri("http://127.0.0.1/ocpp"); break;
+            case "serial": options.ChargePointSerialNumber = new string('s', 26); break;
+            case "cache": options.AuthorizationCacheCapacity = 0; break;
+            case "profile": options.FeatureProfiles.Remove(Messages.OcppFeatureProfile.Core); break;
         }
 
-        Assert.Throws<ArgumentException>(() => new ChargePoint(options, new SimulatedChargePointHardware(1)));
+        var e = Assert.Throws<ArgumentException>(() => new OcppChargePoint(options, new SimulatedChargePointHardware(1)));
+        Assert.Contains(named, e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task StartAsync_Twice_Throws()
     {
-        var cs = new FakeCentralSystem();
-        await using var _ = cs;
-        var cp = new ChargePoint(cs.Options(), new SimulatedChargePointHardware(1));
-        await using (cp)
-        {
-            await cp.StartAsync().WaitAsync(Timeouts.Await);
-            await Assert.ThrowsAsync<InvalidOperationException>(() => cp.StartAsync());
-        }
+        await using var rig = await Rig.StartAsync();
+        await Assert.ThrowsAsync<InvalidOperationException>(() => rig.ChargePoint.StartAsync());
     }
 }

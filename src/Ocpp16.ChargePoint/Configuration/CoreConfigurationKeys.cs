@@ -61,7 +61,7 @@ internal static class CoreKeys
         yield return Bool(LocalPreAuthorize, false, "While online, IdTags Accepted by the local list or the cache start at once, without waiting for Authorize.");
         yield return Measurands(MeterValuesAlignedData, "Energy.Active.Import.Register", MeterValuesAlignedDataMaxLength, "Measurands of the clock-aligned MeterValues.");
         yield return ReadOnlyInt(MeterValuesAlignedDataMaxLength, 8, "Most measurands in MeterValuesAlignedData.");
-        yield return Measurands(MeterValuesSampledData, "Energy.Active.Import.Register", MeterValuesSampledDataMaxLength, "Measurands of the sampled MeterValues of a transaction.");
+        yield return Measurands(MeterValuesSampledData, "Energy.Active.Import.Register,SoC,Power.Offered,Current.Offered,Power.Active.Import", MeterValuesSampledDataMaxLength, "Measurands of the sampled MeterValues of a transaction.");
         yield return ReadOnlyInt(MeterValuesSampledDataMaxLength, 8, "Most measurands in MeterValuesSampledData.");
         yield return Int(MeterValueSampleInterval, 60, 0, 86_400, "s", "Interval of the sampled MeterValues during a transaction; 0 = none.");
         yield return Int(MinimumStatusDuration, 0, 0, 3_600, "s", "How long a status must last before its StatusNotification is sent; 0 = at once.");

@@ -16,6 +16,8 @@ internal sealed class EngineLoop
     private readonly string _identity;
     private readonly HashSet<LoopTimer> _timers = [];
     private int _running;
+    private long _posted;
+    private long _processed;
     private volatile bool _stopped;
 
     public EngineLoop(TimeProvider time, ILogger logger, string identity)
@@ -33,17 +35,35 @@ internal sealed class EngineLoop
     /// <summary>True while the current code runs on the loop.</summary>
     public bool IsOnLoop => Volatile.Read(ref _running) == Environment.CurrentManagedThreadId;
 
+    /// <summary>How many work items were processed (for tests waiting for quiescence).</summary>
+    public long ProcessedCount => Interlocked.Read(ref _processed);
+
+    /// <summary>Whether no posted work is waiting or running.</summary>
+    public bool IsIdle => Interlocked.Read(ref _posted) == Interlocked.Read(ref _processed);
+
     /// <summary>Queues synchronous work.</summary>
-    public void Post(Action work) => _work.Writer.TryWrite(new WorkItem(work, null));
+    public void Post(Action work) => Write(new WorkItem(work, null));
 
     /// <summary>Queues asynchronous work; the loop awaits it before the next item.</summary>
-    public void Post(Func<ValueTask> work) => _work.Writer.TryWrite(new WorkItem(null, work));
+    public void Post(Func<ValueTask> work) => Write(new WorkItem(null, work));
+
+    private bool Write(WorkItem item)
+    {
+        Interlocked.Increment(ref _posted);
+        if (_work.Writer.TryWrite(item))
+        {
+            return true;
+        }
+
+        Interlocked.Increment(ref _processed);
+        return false;
+    }
 
     /// <summary>Runs <paramref name="work"/> on the loop and returns its result.</summary>
     public Task<T> InvokeAsync<T>(Func<ValueTask<T>> work)
     {
         var completion = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_work.Writer.TryWrite(new WorkItem(null, async () =>
+        if (!Write(new WorkItem(null, async () =>
             {
                 try
                 {
@@ -91,6 +111,7 @@ internal sealed class EngineLoop
                 {
                     if (_stopped)
                     {
+                        Interlocked.Increment(ref _processed);
                         return;
                     }
 
@@ -118,6 +139,7 @@ internal sealed class EngineLoop
                     finally
                     {
                         Volatile.Write(ref _running, 0);
+                        Interlocked.Increment(ref _processed);
                     }
                 }
             }

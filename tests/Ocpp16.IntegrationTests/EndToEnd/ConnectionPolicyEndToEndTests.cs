@@ -4,7 +4,7 @@ using Ocpp16.ChargePoint;
 using Ocpp16.ChargePoint.Simulation;
 using Ocpp16.Messages;
 using Ocpp16.Transport;
-using ChargePointClient = Ocpp16.ChargePoint.ChargePoint;
+using ChargePointClient = Ocpp16.ChargePoint.OcppChargePoint;
 
 namespace Ocpp16.IntegrationTests.EndToEnd;
 

@@ -2,7 +2,7 @@ using Ocpp16.ChargePoint;
 using Ocpp16.ChargePoint.Simulation;
 using Ocpp16.Messages;
 using Ocpp16.Transport;
-using ChargePointClient = Ocpp16.ChargePoint.ChargePoint;
+using ChargePointClient = Ocpp16.ChargePoint.OcppChargePoint;
 
 namespace Ocpp16.IntegrationTests.EndToEnd;
 
@@ -26,7 +26,7 @@ public sealed class CoreSessionEndToEndTests
         };
         options.Configuration["MeterValueSampleInterval"] = "1";
         options.Configuration["StopTxnSampledData"] = "Energy.Active.Import.Register";
-        var hardware = new SimulatedChargePointHardware(2);
+        var hardware = new SimulatedChargePointHardware(2, fixedCable: false); // sockets: UnlockConnector answers Unlocked
         return (new ChargePointClient(options, hardware), hardware);
     }
 
@@ -162,7 +162,7 @@ public sealed class CoreSessionEndToEndTests
         }
     }
 
-    private static string GetKey(ChargePointClient cp, string key) => cp.Configuration.TryGet(key, out var v, out _) ? v : "(missing)";
+    private static string GetKey(ChargePointClient cp, string key) => cp.Configuration.TryGetValue(key, out var v) ? v : "(missing)";
 
     private sealed class EmptyPayload : IOcppJsonWritable
     {

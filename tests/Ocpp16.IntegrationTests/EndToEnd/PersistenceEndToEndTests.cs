@@ -1,7 +1,7 @@
 using Ocpp16.ChargePoint;
 using Ocpp16.ChargePoint.Simulation;
 using Ocpp16.Messages;
-using ChargePointClient = Ocpp16.ChargePoint.ChargePoint;
+using ChargePointClient = Ocpp16.ChargePoint.OcppChargePoint;
 
 namespace Ocpp16.IntegrationTests.EndToEnd;
 
@@ -63,7 +63,7 @@ public sealed class PersistenceEndToEndTests : IDisposable
             var stop = await csms.Handler.WaitForAsync<StopTransactionRequest>("PERSIST-1", _ => true, Timeout);
             Assert.Equal(transactionId, stop.TransactionId);
             Assert.Equal(Reason.PowerLoss, stop.Reason);
-            Assert.Equal("TAG-P", stop.IdTag);
+            Assert.Null(stop.IdTag); // stopped by the charge point itself, not by an IdTag (OCPP 1.6 §6.48)
             var lastEnergy = decimal.Parse(meter.MeterValue[0].SampledValue.First(s => s.Measurand == Measurand.EnergyActiveImportRegister).Value, System.Globalization.CultureInfo.InvariantCulture);
             Assert.True(stop.MeterStop >= lastEnergy, $"meterStop {stop.MeterStop} is the last known reading, at least {lastEnergy}");
 

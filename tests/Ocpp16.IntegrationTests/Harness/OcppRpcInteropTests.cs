@@ -4,7 +4,7 @@ using Ocpp16.ChargePoint.Simulation;
 using Ocpp16.IntegrationTests.EndToEnd;
 using Ocpp16.Messages;
 using Ocpp16.Transport;
-using ChargePointClient = Ocpp16.ChargePoint.ChargePoint;
+using ChargePointClient = Ocpp16.ChargePoint.OcppChargePoint;
 
 namespace Ocpp16.IntegrationTests.Interop;
 
@@ -31,7 +31,7 @@ public sealed class OcppRpcInteropTests
                 ReconnectMinDelay = TimeSpan.FromMilliseconds(200),
             };
             options.Configuration["MeterValueSampleInterval"] = "1";
-            var hw = new SimulatedChargePointHardware(2);
+            var hw = new SimulatedChargePointHardware(2, fixedCable: false);
             await using var cp = new ChargePointClient(options, hw);
             await cp.StartAsync();
 

@@ -1,7 +1,7 @@
 using Ocpp16.CentralSystem.Security;
 using Ocpp16.ChargePoint;
 using Ocpp16.ChargePoint.Simulation;
-using ChargePointClient = Ocpp16.ChargePoint.ChargePoint;
+using ChargePointClient = Ocpp16.ChargePoint.OcppChargePoint;
 
 namespace Ocpp16.IntegrationTests.Security;
 
