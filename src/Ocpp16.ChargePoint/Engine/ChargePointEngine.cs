@@ -44,6 +44,9 @@ internal sealed class ChargePointEngine : IOcppViolationSink
     /// <summary>How long to wait before sending BootNotification again after it failed or was not accepted without an interval.</summary>
     internal static readonly TimeSpan DefaultBootRetry = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long stopping waits for the answer to the CALL on the wire.</summary>
+    internal static readonly TimeSpan GracefulStopTimeout = TimeSpan.FromSeconds(5);
+
     private readonly IEngineHost _host;
     private readonly ILoggerFactory _loggerFactory;
     private readonly List<FeatureModule> _modules = [];
@@ -195,6 +198,22 @@ internal sealed class ChargePointEngine : IOcppViolationSink
         }
 
         _subscriptions.Clear();
+
+        // Let the CALL on the wire be answered and journaled (at most GracefulStopTimeout), then close with 1001.
+        if (!Loop.IsStopped)
+        {
+            try
+            {
+                var drained = await Loop.InvokeAsync(Outbox.StopSendingAsync).ConfigureAwait(false);
+                await drained.WaitAsync(GracefulStopTimeout, Loop.Time).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is TimeoutException or ObjectDisposedException)
+            {
+                // Stopped meanwhile, or the answer did not come: the message goes out again after the restart.
+            }
+        }
+
+        _supervisor.Stop();
         if (_cts is { } cts)
         {
             await cts.CancelAsync().ConfigureAwait(false);

@@ -21,6 +21,7 @@ internal sealed class ConnectionSupervisor
     private readonly Action<ChargePointConnectionState> _onState;
     private readonly OcppRpcOptions _rpcOptions;
     private volatile OcppRpcConnection? _current;
+    private volatile bool _stopping;
 
     public ConnectionSupervisor(
         ChargePointOptions options,
@@ -52,7 +53,7 @@ internal sealed class ConnectionSupervisor
     {
         var backoff = new ReconnectBackoff(_options.ReconnectMinDelay, _options.ReconnectMaxDoublings, _options.ReconnectMaxDelay, _options.ReconnectRandomRange);
         var first = true;
-        while (!cancellationToken.IsCancellationRequested)
+        while (!cancellationToken.IsCancellationRequested && !_stopping)
         {
             _onState(first ? ChargePointConnectionState.Connecting : ChargePointConnectionState.Reconnecting);
             OcppMetrics.RecordReconnect(isFirstAttempt: first);
@@ -105,13 +106,16 @@ internal sealed class ConnectionSupervisor
                 _loop.Post(() => _onDisconnected(connection, closeInfo));
             }
 
-            if (!cancellationToken.IsCancellationRequested)
+            if (!cancellationToken.IsCancellationRequested && !_stopping)
             {
                 _onState(ChargePointConnectionState.Reconnecting);
                 await DelayAsync(backoff.Next(), cancellationToken).ConfigureAwait(false);
             }
         }
     }
+
+    /// <summary>No reconnection any more: the engine stops (the run ends when its token is cancelled).</summary>
+    public void Stop() => _stopping = true;
 
     /// <summary>Closes the open connection (it is then re-established after the backoff delay).</summary>
     public async Task CloseCurrentAsync(string reason)

@@ -132,6 +132,8 @@ internal sealed class Outbox
     private OutboxItem? _inFlight;
     private OcppRpcConnection? _connection;
     private EngineLoop.LoopTimer? _retryTimer;
+    private TaskCompletionSource? _drained;
+    private bool _stopped;
     private long _sequence;
 
     public Outbox(EngineLoop loop, Func<DateTimeOffset> now, OcppValidationPolicy policy, IOcppViolationSink sink)
@@ -261,10 +263,33 @@ internal sealed class Outbox
         }
     }
 
+    /// <summary>
+    /// Stops sending (the engine stops) and returns a task that completes once no CALL is on the wire any more, so an
+    /// answer already on its way is journaled rather than lost (which would make the message go out again after the
+    /// restart).
+    /// </summary>
+    public Task StopSendingAsync()
+    {
+        _stopped = true;
+        if (_inFlight is null)
+        {
+            return Task.CompletedTask;
+        }
+
+        _drained ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        return _drained.Task;
+    }
+
     /// <summary>Sends the next item that may go, if the wire is free.</summary>
     public void Pump()
     {
-        if (_inFlight is not null || _connection is not { } connection || _loop.IsStopped)
+        if (_inFlight is null && _drained is { } drained)
+        {
+            _drained = null;
+            drained.TrySetResult();
+        }
+
+        if (_stopped || _inFlight is not null || _connection is not { } connection || _loop.IsStopped)
         {
             return;
         }

@@ -123,20 +123,25 @@ internal sealed class Rig : IAsyncDisposable
         }
     }
 
-    /// <summary>Advances virtual time by <paramref name="duration"/> in steps of at most one second, settling after each.</summary>
-    public async Task AdvanceAsync(TimeSpan duration)
+    /// <summary>
+    /// Advances virtual time by <paramref name="duration"/> in steps of <paramref name="step"/> (default one second),
+    /// settling after each (a timer due within a step fires at its end).
+    /// </summary>
+    public async Task AdvanceAsync(TimeSpan duration, TimeSpan? step = null)
     {
-        var step = TimeSpan.FromSeconds(1);
+        // What the test just did (a plug, a swipe) happens at the current instant, before the clock moves.
+        await SettleAsync();
+        var stepSize = step ?? TimeSpan.FromSeconds(1);
         while (duration > TimeSpan.Zero)
         {
-            var next = duration < step ? duration : step;
+            var next = duration < stepSize ? duration : stepSize;
             Time.Advance(next);
             duration -= next;
             await SettleAsync();
         }
     }
 
-    public Task AdvanceAsync(int seconds) => AdvanceAsync(TimeSpan.FromSeconds(seconds));
+    public Task AdvanceAsync(int seconds, int stepSeconds = 1) => AdvanceAsync(TimeSpan.FromSeconds(seconds), TimeSpan.FromSeconds(stepSeconds));
 
     /// <summary>Stops the charge point gracefully and starts a new one on the same storage and hardware.</summary>
     public async Task RestartAsync(IChargePointStorage? storage = null)
@@ -168,8 +173,9 @@ internal sealed class Rig : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await ChargePoint.DisposeAsync().AsTask().WaitAsync(Timeouts.Await);
+        // The Central System goes first, so a CALL it holds an answer to fails instead of waiting out the graceful stop.
         await Cs.DisposeAsync();
+        await ChargePoint.DisposeAsync().AsTask().WaitAsync(Timeouts.Await);
         Storage.Dispose();
     }
 }

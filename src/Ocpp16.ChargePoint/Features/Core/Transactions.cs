@@ -96,8 +96,9 @@ internal sealed class Transactions
                 {
                     if (_pending is { } pending && (pending.ConnectorId is null || pending.ConnectorId == c.Id))
                     {
-                        ClearPending();
+                        // Start first, then release the other connectors that waited for this authorization.
                         await StartAsync(c, pending.IdTag, pending.ParentIdTag).ConfigureAwait(false);
+                        ClearPending();
                         return;
                     }
                 }
@@ -201,8 +202,8 @@ internal sealed class Transactions
             ?? _engine.Connectors.All.FirstOrDefault(c => c.Plugged && c.IsFree && !c.AwaitingPlug);
         if (ready is not null)
         {
-            ClearPending();
             await StartAsync(ready, idTag, result.Info.ParentIdTag).ConfigureAwait(false);
+            ClearPending();
             return;
         }
 
@@ -465,12 +466,17 @@ internal sealed class Transactions
 
         if (c.Plugged)
         {
-            ClearPending();
-            return StartAsync(c, idTag, parentIdTag);
+            return StartThenClearPendingAsync(c, idTag, parentIdTag);
         }
 
         AwaitPlug(idTag, parentIdTag, c.Id);
         return ValueTask.CompletedTask;
+    }
+
+    private async ValueTask StartThenClearPendingAsync(ConnectorState c, string idTag, string? parentIdTag)
+    {
+        await StartAsync(c, idTag, parentIdTag).ConfigureAwait(false);
+        ClearPending();
     }
 
     /// <summary>
