@@ -79,7 +79,7 @@ public sealed class ConfigurationScenarioTests
     [Fact]
     public async Task ChangeConfiguration_WhenTheStorageFails_IsAnInternalError_AndChangesNothing()
     {
-        var storage = new FaultyStorage(new Persistence.InMemoryChargePointStorage());
+        var storage = new FaultyStorage(new Ocpp16.ChargePoint.Persistence.InMemoryChargePointStorage());
         await using var rig = await Rig.StartAsync(storage: storage);
         storage.FailWrites = true;
         var result = await rig.Cs.CallRawAsync("ChangeConfiguration", new ChangeConfigurationRequest { Key = "HeartbeatInterval", Value = "42" });

@@ -211,7 +211,7 @@ public sealed class OfflineScenarioTests
     [Fact]
     public async Task AStorageFailureAtTheStart_StartsNoTransaction_AndEnergyStaysOff()
     {
-        var storage = new FaultyStorage(new Persistence.InMemoryChargePointStorage());
+        var storage = new FaultyStorage(new Ocpp16.ChargePoint.Persistence.InMemoryChargePointStorage());
         await using var rig = await Rig.StartAsync(storage: storage);
         storage.FailWrites = true;
         rig.Hardware.Connector(1).Plug();

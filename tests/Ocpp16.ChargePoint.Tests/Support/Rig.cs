@@ -144,9 +144,10 @@ internal sealed class Rig : IAsyncDisposable
     public Task AdvanceAsync(int seconds, int stepSeconds = 1) => AdvanceAsync(TimeSpan.FromSeconds(seconds), TimeSpan.FromSeconds(stepSeconds));
 
     /// <summary>Stops the charge point gracefully and starts a new one on the same storage and hardware.</summary>
-    public async Task RestartAsync(IChargePointStorage? storage = null)
+    public async Task RestartAsync(IChargePointStorage? storage = null, Action? beforeStart = null)
     {
-        await ChargePoint.DisposeAsync().AsTask().WaitAsync(Timeouts.Await);
+        await DisposeChargePointAsync();
+        beforeStart?.Invoke();
         Storage = storage ?? Storage;
         ChargePoint = Create();
         await ChargePoint.StartAsync().WaitAsync(Timeouts.Await);
@@ -175,8 +176,25 @@ internal sealed class Rig : IAsyncDisposable
     {
         // The Central System goes first, so a CALL it holds an answer to fails instead of waiting out the graceful stop.
         await Cs.DisposeAsync();
-        await ChargePoint.DisposeAsync().AsTask().WaitAsync(Timeouts.Await);
+        await DisposeChargePointAsync();
         Storage.Dispose();
+    }
+
+    /// <summary>Disposes the charge point, moving the clock on meanwhile so a graceful stop that waits for an answer ends.</summary>
+    private async Task DisposeChargePointAsync()
+    {
+        var disposing = ChargePoint.DisposeAsync().AsTask();
+        var deadline = DateTime.UtcNow + Timeouts.Await;
+        while (!disposing.IsCompleted && DateTime.UtcNow < deadline)
+        {
+            await Task.WhenAny(disposing, Task.Delay(50));
+            if (!disposing.IsCompleted)
+            {
+                Time.Advance(TimeSpan.FromSeconds(1));
+            }
+        }
+
+        await disposing.WaitAsync(Timeouts.Await);
     }
 }
 
