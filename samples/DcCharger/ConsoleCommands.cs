@@ -22,6 +22,14 @@ internal sealed partial class ConsoleCommands(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         Started(logger, chargePoint.Identity, Help);
+
+        // A read from the console cannot be cancelled: the loop runs on its own, so stopping never waits for a line.
+        var reading = Task.Run(() => ReadCommandsAsync(stoppingToken), CancellationToken.None);
+        await Task.WhenAny(reading, Task.Delay(Timeout.Infinite, stoppingToken));
+    }
+
+    private async Task ReadCommandsAsync(CancellationToken stoppingToken)
+    {
         while (!stoppingToken.IsCancellationRequested)
         {
             string? line;

@@ -256,3 +256,28 @@ public sealed class DcChargerRealChargerTests
         await rig.Api.WaitForConnectorStatusAsync("CP1", 1, "Available", rig.All);
     }
 }
+
+/// <summary>status and help; configuration from environment variables (generic host).</summary>
+public sealed class DcChargerStatusTests
+{
+    [Fact]
+    public async Task Status_shows_connection_connectors_and_the_running_transaction_and_help_lists_the_commands()
+    {
+        await using var rig = await Rig.StartAsync();
+        var charger = await rig.StartConnectedChargerAsync("CP1");
+        await charger.SendLineAsync("plug 2");
+        await charger.SendLineAsync("swipe DEMO-TAG-2");
+        await rig.Api.WaitForConnectorStatusAsync("CP1", 2, "Charging", rig.All);
+
+        await charger.SendLineAsync("status");
+        await charger.WaitForOutputAsync("status: connection Connected, registration Accepted, connector 0 Available", TimeSpan.FromSeconds(10));
+        await charger.WaitForLineAsync(l => l.Contains("status: connector 2 Charging (NoError), plugged, transaction ", StringComparison.Ordinal) && !l.Contains("pending", StringComparison.Ordinal), "connector 2 charging with its transaction id", TimeSpan.FromSeconds(10));
+        await charger.WaitForOutputAsync("status: connector 1 Available (NoError), unplugged, no transaction", TimeSpan.FromSeconds(10));
+
+        await charger.SendLineAsync("help");
+        await charger.WaitForLineAsync(l => l.Contains("commands: plug N | unplug N | swipe TAG | fault N | clearfault N | status | help | quit", StringComparison.Ordinal) && !l.Contains("started", StringComparison.Ordinal), "the help line", TimeSpan.FromSeconds(10));
+
+        await charger.SendLineAsync("plug 7");
+        await charger.WaitForOutputAsync("Connector must be 1 to 2.", TimeSpan.FromSeconds(10));
+    }
+}
