@@ -14,6 +14,7 @@ public sealed partial class LogEventIdTests
         ["Ocpp16.ChargePoint"] = [(3000, 3099)],
         ["Ocpp16.CentralSystem"] = [(4000, 4099), (4100, 4119)],
         ["MinimalCsms"] = [(5000, 5099)],
+        ["DcCharger"] = [(5100, 5199)],
     };
 
     private static readonly Lazy<IReadOnlyList<LogDefinition>> s_definitions = new(Scan);
