@@ -60,3 +60,20 @@ internal interface ITriggerableMessage
     /// <summary>Queues the message (for one connector, or all when <see langword="null"/>); it may go out before the boot was accepted.</summary>
     void Send(int? connectorId);
 }
+
+/// <summary>
+/// A source of charging limits (Smart Charging's composite schedule, a local load manager): the engine asks it for
+/// the limit of a connector at an instant and pushes the result to the hardware's <see cref="Hardware.IChargingLimitSink"/>
+/// at every change and period boundary.
+/// </summary>
+internal interface IChargingLimitSource
+{
+    /// <summary>The limit of connector <paramref name="connectorId"/> (0 = the whole station) at <paramref name="at"/>, or <see langword="null"/> for none.</summary>
+    Hardware.ChargingLimit? GetLimit(int connectorId, DateTimeOffset at);
+
+    /// <summary>When the limit of some connector changes next (a period boundary), or <see langword="null"/> for never.</summary>
+    DateTimeOffset? NextChange(DateTimeOffset after);
+
+    /// <summary>Raised (on the loop) when the limits changed (a profile set or cleared).</summary>
+    event Action? Changed;
+}

@@ -8,8 +8,10 @@ namespace Ocpp16.ChargePoint.Simulation;
 /// unplugged, suspended by the EV and faulted, meters that integrate power over time while energy is permitted, an
 /// RFID reader whose cards are presented in code, and a reset that restarts the charge point in process.
 /// </summary>
-public sealed class SimulatedChargePointHardware : IChargePointHardware
+public sealed class SimulatedChargePointHardware : IChargePointHardware, IChargingLimitSink, IFirmwareInstaller, IDiagnosticsProvider, ICertificateStore
 {
+    private readonly Lock _gate = new();
+    private readonly List<string> _installedFirmware = [];
     private int _resets;
 
     /// <summary>Creates simulated hardware.</summary>
@@ -48,6 +50,76 @@ public sealed class SimulatedChargePointHardware : IChargePointHardware
     public SimulatedRfidReader RfidReader { get; }
 
     IIdTokenReader? IChargePointHardware.IdTokenReader => RfidReader;
+
+    IChargingLimitSink? IChargePointHardware.ChargingLimitSink => this;
+
+    IFirmwareInstaller? IChargePointHardware.FirmwareInstaller => this;
+
+    IDiagnosticsProvider? IChargePointHardware.DiagnosticsProvider => this;
+
+    ICertificateStore? IChargePointHardware.CertificateStore => this;
+
+    /// <summary>Whether the next firmware installation fails. Default <see langword="false"/>.</summary>
+    public bool FirmwareInstallFailure { get; set; }
+
+    /// <summary>The firmware files installed so far, in order.</summary>
+    public IReadOnlyList<string> InstalledFirmware
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _installedFirmware];
+            }
+        }
+    }
+
+    /// <summary>The ChargePointCertificate (with its private key) presented for security profile 3, or <see langword="null"/>.</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? ChargePointCertificate { get; set; }
+
+    /// <summary>The folder where <see cref="CollectAsync"/> writes its files. Default: the temporary folder.</summary>
+    public string DiagnosticsDirectory { get; set; } = Path.GetTempPath();
+
+    /// <inheritdoc/>
+    public ValueTask ApplyAsync(int connectorId, ChargingLimit? limit, CancellationToken cancellationToken = default)
+    {
+        // A limit in W is turned into amperes at the simulation's nominal 400 V DC.
+        var amperes = limit is null ? (decimal?)null : limit.LimitAmperes ?? limit.LimitWatts / SimulatedConnector.NominalVoltage;
+        foreach (var connector in SimulatedConnectors.Where(c => connectorId == 0 || c.ConnectorId == connectorId))
+        {
+            connector.SetCurrentLimit(amperes);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<bool> InstallAsync(string firmwareFile, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            if (FirmwareInstallFailure || !File.Exists(firmwareFile))
+            {
+                return ValueTask.FromResult(false);
+            }
+
+            _installedFirmware.Add(firmwareFile);
+            return ValueTask.FromResult(true);
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<string?> CollectAsync(DiagnosticsKind kind, DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken = default)
+    {
+        var path = Path.Combine(DiagnosticsDirectory, $"simulated-{kind.ToString().ToLowerInvariant()}-{Guid.NewGuid():N}.log");
+        var lines = SimulatedConnectors.Select(c => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"connector {c.ConnectorId}: plugged={c.IsPluggedIn} energized={c.IsEnergized} energy={c.EnergyWh} Wh"));
+        await File.WriteAllLinesAsync(path, [$"{kind} from {from:O} to {to:O}", .. lines], cancellationToken).ConfigureAwait(false);
+        return path;
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<System.Security.Cryptography.X509Certificates.X509Certificate2?> GetChargePointCertificateAsync(CancellationToken cancellationToken = default)
+        => ValueTask.FromResult(ChargePointCertificate);
 
     /// <inheritdoc/>
     public ValueTask<ResetOutcome> ResetAsync(ResetType type, CancellationToken cancellationToken = default)
@@ -112,7 +184,7 @@ public sealed class SimulatedConnector : IConnector, IMeter
     private bool _plugged;
     private long _lastTimestamp;
     private decimal _soc = 20m;
-    private const decimal NominalVoltage = 400m;
+    internal const decimal NominalVoltage = 400m;
 
     internal SimulatedConnector(int connectorId, decimal maxPowerW, TimeProvider time, bool fixedCable)
     {
