@@ -95,4 +95,7 @@ internal static partial class ChargePointLog
 
     [LoggerMessage(3025, LogLevel.Error, "{ChargePointId}: Reset failed after {Attempts} attempts (ResetRetries)")]
     public static partial void ResetFailed(ILogger logger, string chargePointId, int attempts);
+
+    [LoggerMessage(3026, LogLevel.Information, "Charge point {Identity} disconnected: stopping")]
+    public static partial void DisconnectedOnStop(ILogger logger, string identity);
 }
