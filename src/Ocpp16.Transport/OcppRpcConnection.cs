@@ -46,6 +46,7 @@ public sealed class OcppRpcConnection : IAsyncDisposable
 
     private readonly IOcppTransport _transport;
     private readonly IOcppRequestHandler _handler;
+    private readonly IOcppResponseObserver? _responseObserver;
     private readonly TimeSpan _defaultTimeout;
     private readonly int _maxConsecutiveBad;
     private readonly bool _detailedErrors;
@@ -86,6 +87,7 @@ public sealed class OcppRpcConnection : IAsyncDisposable
         options ??= new OcppRpcOptions();
         _transport = transport;
         _handler = handler;
+        _responseObserver = handler as IOcppResponseObserver;
         _options = options;
         _defaultTimeout = options.DefaultCallTimeout;
         _maxConsecutiveBad = options.MaxConsecutiveBadMessages;
@@ -835,10 +837,12 @@ public sealed class OcppRpcConnection : IAsyncDisposable
             }
 
             await SendFrameAsync(buffer.WrittenMemory).ConfigureAwait(false);
+            _responseObserver?.OnResponseSent(uniqueId, action, true);
         }
         catch (Exception ex)
         {
             Log.SendFailed(_logger, Identity, ex);
+            _responseObserver?.OnResponseSent(uniqueId, action, false);
         }
         finally
         {
