@@ -26,6 +26,16 @@ internal static class CsmsApi
             .WithSummary("The last messages exchanged with a charge point.");
         api.MapGet("/actions", () => Results.Json(Actions, ApiJsonContext.Default.ListActionDescription))
             .WithSummary("The actions the CSMS can send (POST /api/chargepoints/{id}/commands/{action}), with example payloads.");
+        api.MapGet("/stats", (CsmsStore store) => Json.Write(w =>
+            {
+                var (commits, writes) = store.Writer.Counters;
+                w.WriteStartObject();
+                w.WriteNumber("meterValueRows", store.CountMeterValues());
+                w.WriteNumber("commits", commits);
+                w.WriteNumber("writes", writes);
+                w.WriteEndObject();
+            }))
+            .WithSummary("Persistence counters: sampled values stored, commits and writes of the group-committing writer.");
         api.MapGet("/events", Events).WithSummary("Server-Sent Events: connected, disconnected, boot, status, transaction, meter, log.");
         api.MapPost("/chargepoints/{id}/commands/{action}", SendCommandAsync)
             .WithSummary("Sends an OCPP command (the body is its request payload) and returns the charge point's response payload.")

@@ -19,7 +19,7 @@ internal sealed class CsmsCoreHandler(CsmsStore store, IIdTagEvaluator idTags, L
         var info = await idTags.EvaluateAsync(request.IdTag, IdTagUse.Authorize, cancellationToken).ConfigureAwait(false);
         CsmsLog.Authorize(logger, chargePoint.Id, info.Status);
         var response = new AuthorizeResponse { IdTagInfo = info };
-        live.Log(chargePoint.Id, "in", "Authorize", Json.Of(request), Json.Of(response));
+        live.Log(chargePoint.Id, "in", "Authorize", request, response);
         return response;
     }
 
@@ -34,7 +34,7 @@ internal sealed class CsmsCoreHandler(CsmsStore store, IIdTagEvaluator idTags, L
             CurrentTime = now,
             Interval = configuration.GetValue("Csms:HeartbeatInterval", 60),
         };
-        live.Log(chargePoint.Id, "in", "BootNotification", Json.Of(request), Json.Of(response));
+        live.Log(chargePoint.Id, "in", "BootNotification", request, response);
         live.Publish("boot", chargePoint.Id, request.ChargePointModel);
         return response;
     }
@@ -42,7 +42,7 @@ internal sealed class CsmsCoreHandler(CsmsStore store, IIdTagEvaluator idTags, L
     public ValueTask<DataTransferResponse> OnDataTransferAsync(ConnectedChargePoint chargePoint, DataTransferRequest request, CancellationToken cancellationToken)
     {
         var response = new DataTransferResponse { Status = DataTransferStatus.UnknownVendorId };
-        live.Log(chargePoint.Id, "in", "DataTransfer", Json.Of(request), Json.Of(response));
+        live.Log(chargePoint.Id, "in", "DataTransfer", request, response);
         return ValueTask.FromResult(response);
     }
 
@@ -51,7 +51,7 @@ internal sealed class CsmsCoreHandler(CsmsStore store, IIdTagEvaluator idTags, L
         var now = time.GetUtcNow();
         await store.HeartbeatAsync(chargePoint.Id, now).ConfigureAwait(false);
         var response = new HeartbeatResponse { CurrentTime = now };
-        live.Log(chargePoint.Id, "in", "Heartbeat", "{}", Json.Of(response));
+        live.Log(chargePoint.Id, "in", "Heartbeat", request, response);
         return response;
     }
 
@@ -60,7 +60,7 @@ internal sealed class CsmsCoreHandler(CsmsStore store, IIdTagEvaluator idTags, L
         var energy = EnergyWh(request);
         await store.MeterValuesAsync(chargePoint.Id, request, energy).ConfigureAwait(false);
         CsmsLog.MeterValues(logger, chargePoint.Id, request.ConnectorId, request.TransactionId, energy);
-        live.Log(chargePoint.Id, "in", "MeterValues", Json.Of(request), "{}");
+        live.Log(chargePoint.Id, "in", "MeterValues", request, null);
         if (request.TransactionId is { } tx)
         {
             live.Publish("meter", chargePoint.Id, string.Create(CultureInfo.InvariantCulture, $"transaction {tx}: {energy} Wh"));
@@ -75,7 +75,7 @@ internal sealed class CsmsCoreHandler(CsmsStore store, IIdTagEvaluator idTags, L
         var id = await store.StartTransactionAsync(chargePoint.Id, request, info.Status).ConfigureAwait(false);
         CsmsLog.Start(logger, chargePoint.Id, request.ConnectorId, id, request.MeterStart, info.Status);
         var response = new StartTransactionResponse { TransactionId = id, IdTagInfo = info };
-        live.Log(chargePoint.Id, "in", "StartTransaction", Json.Of(request), Json.Of(response));
+        live.Log(chargePoint.Id, "in", "StartTransaction", request, response);
         live.Publish("transaction", chargePoint.Id, string.Create(CultureInfo.InvariantCulture, $"transaction {id} started on connector {request.ConnectorId}"));
         return response;
     }
@@ -84,7 +84,7 @@ internal sealed class CsmsCoreHandler(CsmsStore store, IIdTagEvaluator idTags, L
     {
         await store.StatusAsync(chargePoint.Id, request, time.GetUtcNow()).ConfigureAwait(false);
         CsmsLog.Status(logger, chargePoint.Id, request.ConnectorId, request.Status, request.ErrorCode);
-        live.Log(chargePoint.Id, "in", "StatusNotification", Json.Of(request), "{}");
+        live.Log(chargePoint.Id, "in", "StatusNotification", request, null);
         live.Publish("status", chargePoint.Id, string.Create(CultureInfo.InvariantCulture, $"connector {request.ConnectorId} {request.Status.ToWireString()}"));
         return new StatusNotificationResponse();
     }
@@ -97,7 +97,7 @@ internal sealed class CsmsCoreHandler(CsmsStore store, IIdTagEvaluator idTags, L
         {
             IdTagInfo = request.IdTag is { } tag ? await idTags.EvaluateAsync(tag, IdTagUse.StopTransaction, cancellationToken).ConfigureAwait(false) : null,
         };
-        live.Log(chargePoint.Id, "in", "StopTransaction", Json.Of(request), Json.Of(response));
+        live.Log(chargePoint.Id, "in", "StopTransaction", request, response);
         live.Publish("transaction", chargePoint.Id, string.Create(CultureInfo.InvariantCulture, $"transaction {request.TransactionId} stopped"));
         return response;
     }
@@ -129,7 +129,7 @@ internal sealed class CsmsFirmwareHandler(CsmsStore store, LiveFeed live, ILogge
     {
         await store.FirmwareStatusAsync(chargePoint.Id, "diagnostics_status", request.Status.ToWireString()).ConfigureAwait(false);
         CsmsLog.Notification(logger, chargePoint.Id, "DiagnosticsStatusNotification", request.Status.ToWireString());
-        live.Log(chargePoint.Id, "in", "DiagnosticsStatusNotification", Json.Of(request), "{}");
+        live.Log(chargePoint.Id, "in", "DiagnosticsStatusNotification", request, null);
         return new DiagnosticsStatusNotificationResponse();
     }
 
@@ -137,7 +137,7 @@ internal sealed class CsmsFirmwareHandler(CsmsStore store, LiveFeed live, ILogge
     {
         await store.FirmwareStatusAsync(chargePoint.Id, "firmware_status", request.Status.ToWireString()).ConfigureAwait(false);
         CsmsLog.Notification(logger, chargePoint.Id, "FirmwareStatusNotification", request.Status.ToWireString());
-        live.Log(chargePoint.Id, "in", "FirmwareStatusNotification", Json.Of(request), "{}");
+        live.Log(chargePoint.Id, "in", "FirmwareStatusNotification", request, null);
         return new FirmwareStatusNotificationResponse();
     }
 }
@@ -151,7 +151,7 @@ internal sealed class CsmsSecurityHandler(CsmsStore store, LiveFeed live, ILogge
     public ValueTask<LogStatusNotificationResponse> OnLogStatusNotificationAsync(ConnectedChargePoint chargePoint, LogStatusNotificationRequest request, CancellationToken cancellationToken)
     {
         CsmsLog.Notification(logger, chargePoint.Id, "LogStatusNotification", request.Status.ToWireString());
-        live.Log(chargePoint.Id, "in", "LogStatusNotification", Json.Of(request), "{}");
+        live.Log(chargePoint.Id, "in", "LogStatusNotification", request, null);
         return ValueTask.FromResult(new LogStatusNotificationResponse());
     }
 
@@ -159,7 +159,7 @@ internal sealed class CsmsSecurityHandler(CsmsStore store, LiveFeed live, ILogge
     {
         await store.SecurityEventAsync(chargePoint.Id, request.Type, request.Timestamp, request.TechInfo).ConfigureAwait(false);
         CsmsLog.SecurityEvent(logger, chargePoint.Id, request.Type, request.Timestamp);
-        live.Log(chargePoint.Id, "in", "SecurityEventNotification", Json.Of(request), "{}");
+        live.Log(chargePoint.Id, "in", "SecurityEventNotification", request, null);
         return new SecurityEventNotificationResponse();
     }
 
@@ -175,7 +175,7 @@ internal sealed class CsmsSecurityHandler(CsmsStore store, LiveFeed live, ILogge
     {
         await store.FirmwareStatusAsync(chargePoint.Id, "firmware_status", request.Status.ToWireString()).ConfigureAwait(false);
         CsmsLog.Notification(logger, chargePoint.Id, "SignedFirmwareStatusNotification", request.Status.ToWireString());
-        live.Log(chargePoint.Id, "in", "SignedFirmwareStatusNotification", Json.Of(request), "{}");
+        live.Log(chargePoint.Id, "in", "SignedFirmwareStatusNotification", request, null);
         return new SignedFirmwareStatusNotificationResponse();
     }
 }

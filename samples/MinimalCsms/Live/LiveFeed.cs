@@ -19,13 +19,14 @@ internal sealed record LiveEvent(string Type, string ChargePointId, string Detai
 internal sealed record MessageLogEntry(string Time, string Direction, string Action, string Request, string Response);
 
 /// <summary>
-/// Live updates for the dashboard (Server-Sent Events at <c>/api/events</c>) and the last <see cref="LogLength"/>
+/// Live updates for the dashboard (Server-Sent Events at <c>/api/events</c>) and the last <c>Csms:MessageLogLength</c>
 /// messages of each charge point. Subscribers that fall behind lose their oldest events (the page re-reads the state on
 /// every event, so a lost event costs nothing but a missed refresh).
 /// </summary>
-internal sealed class LiveFeed(TimeProvider time)
+internal sealed class LiveFeed(TimeProvider time, IConfiguration configuration)
 {
-    public const int LogLength = 200;
+    /// <summary>Messages kept per charge point (<c>Csms:MessageLogLength</c>, default 200; 0 keeps none and costs nothing per message).</summary>
+    private readonly int _logLength = Math.Max(0, configuration.GetValue("Csms:MessageLogLength", 200));
 
     private readonly ConcurrentDictionary<Channel<LiveEvent>, byte> _subscribers = new();
     private readonly ConcurrentDictionary<string, Queue<MessageLogEntry>> _logs = new(StringComparer.Ordinal);
@@ -46,14 +47,28 @@ internal sealed class LiveFeed(TimeProvider time)
         }
     }
 
+    /// <summary>Logs a message received by a handler; the payloads are serialized only when the log is kept.</summary>
+    public void Log(string chargePointId, string direction, string action, Ocpp16.Messages.IOcppJsonWritable request, Ocpp16.Messages.IOcppJsonWritable? response)
+    {
+        if (_logLength > 0)
+        {
+            Log(chargePointId, direction, action, Json.Of(request), response is null ? "{}" : Json.Of(response));
+        }
+    }
+
     public void Log(string chargePointId, string direction, string action, string request, string response)
     {
+        if (_logLength == 0)
+        {
+            return;
+        }
+
         var entry = new MessageLogEntry(Now(), direction, action, request, response);
         var log = _logs.GetOrAdd(chargePointId, static _ => new Queue<MessageLogEntry>());
         lock (log)
         {
             log.Enqueue(entry);
-            while (log.Count > LogLength)
+            while (log.Count > _logLength)
             {
                 log.Dequeue();
             }

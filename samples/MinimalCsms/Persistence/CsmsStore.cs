@@ -28,17 +28,13 @@ internal sealed class CsmsStore(CsmsDatabase database, CsmsWriter writer) : IIdT
         return command;
     }
 
-    private static long Run(SqliteConnection c, SqliteTransaction t, string sql, params (string, object?)[] parameters)
-    {
-        using var command = Command(c, t, sql, parameters);
-        return command.ExecuteNonQuery();
-    }
+    private static long Run(WriteContext w, string sql, params (string, object?)[] parameters) => w.Command(sql, parameters).ExecuteNonQuery();
 
     public Task SeenAsync(string chargePointId, DateTimeOffset now)
-        => writer.WriteAsync((c, t) => Run(c, t, "INSERT INTO charge_points (id, first_seen) VALUES ($id, $now) ON CONFLICT (id) DO NOTHING", ("$id", chargePointId), ("$now", Time(now))));
+        => writer.WriteAsync(w => Run(w, "INSERT INTO charge_points (id, first_seen) VALUES ($id, $now) ON CONFLICT (id) DO NOTHING", ("$id", chargePointId), ("$now", Time(now))));
 
     public Task BootAsync(string chargePointId, BootNotificationRequest boot, RegistrationStatus status, DateTimeOffset now)
-        => writer.WriteAsync((c, t) => Run(c, t, """
+        => writer.WriteAsync(w => Run(w, """
             INSERT INTO charge_points (id, vendor, model, serial_number, firmware_version, registration_status, first_seen, last_boot)
             VALUES ($id, $vendor, $model, $serial, $firmware, $status, $now, $now)
             ON CONFLICT (id) DO UPDATE SET vendor = $vendor, model = $model, serial_number = $serial, firmware_version = $firmware,
@@ -49,10 +45,10 @@ internal sealed class CsmsStore(CsmsDatabase database, CsmsWriter writer) : IIdT
             ("$status", status.ToWireString()), ("$now", Time(now))));
 
     public Task HeartbeatAsync(string chargePointId, DateTimeOffset now)
-        => writer.WriteAsync((c, t) => Run(c, t, "UPDATE charge_points SET last_heartbeat = $now WHERE id = $id", ("$id", chargePointId), ("$now", Time(now))));
+        => writer.WriteAsync(w => Run(w, "UPDATE charge_points SET last_heartbeat = $now WHERE id = $id", ("$id", chargePointId), ("$now", Time(now))));
 
     public Task StatusAsync(string chargePointId, StatusNotificationRequest status, DateTimeOffset now)
-        => writer.WriteAsync((c, t) => Run(c, t, """
+        => writer.WriteAsync(w => Run(w, """
             INSERT INTO connector_status (charge_point_id, connector_id, status, error_code, info, timestamp) VALUES ($id, $connector, $status, $error, $info, $time)
             ON CONFLICT (charge_point_id, connector_id) DO UPDATE SET status = $status, error_code = $error, info = $info, timestamp = $time
             """,
@@ -61,9 +57,9 @@ internal sealed class CsmsStore(CsmsDatabase database, CsmsWriter writer) : IIdT
 
     /// <summary>Records a new transaction; its id comes from SQLite's AUTOINCREMENT, which never reuses an id, also after a restart.</summary>
     public async Task<int> StartTransactionAsync(string chargePointId, StartTransactionRequest request, AuthorizationStatus status)
-        => checked((int)await writer.WriteAsync((c, t) =>
+        => checked((int)await writer.WriteAsync(w =>
         {
-            using var command = Command(c, t, """
+            var command = w.Command("""
                 INSERT INTO transactions (charge_point_id, connector_id, id_tag, id_tag_status, start_time, meter_start)
                 VALUES ($id, $connector, $tag, $status, $start, $meter) RETURNING id
                 """,
@@ -74,13 +70,13 @@ internal sealed class CsmsStore(CsmsDatabase database, CsmsWriter writer) : IIdT
 
     /// <summary>Closes a transaction; one unknown here (e.g. started while the database was lost) is recorded from the StopTransaction alone.</summary>
     public Task StopTransactionAsync(string chargePointId, StopTransactionRequest request)
-        => writer.WriteAsync((c, t) =>
+        => writer.WriteAsync(w =>
         {
-            var updated = Run(c, t, "UPDATE transactions SET stop_time = $stop, meter_stop = $meter, stop_reason = $reason WHERE id = $tx",
+            var updated = Run(w, "UPDATE transactions SET stop_time = $stop, meter_stop = $meter, stop_reason = $reason WHERE id = $tx",
                 ("$tx", request.TransactionId), ("$stop", Time(request.Timestamp)), ("$meter", request.MeterStop), ("$reason", (request.Reason ?? Reason.Local).ToWireString()));
             if (updated == 0)
             {
-                Run(c, t, """
+                Run(w, """
                     INSERT INTO transactions (id, charge_point_id, connector_id, id_tag, id_tag_status, start_time, meter_start, stop_time, meter_stop, stop_reason)
                     VALUES ($tx, $id, 0, $tag, 'Accepted', $stop, $meter, $stop, $meter, $reason)
                     """,
@@ -93,9 +89,9 @@ internal sealed class CsmsStore(CsmsDatabase database, CsmsWriter writer) : IIdT
 
     /// <summary>Stores every sampled value of a MeterValues.req and updates its transaction's energy so far.</summary>
     public Task MeterValuesAsync(string chargePointId, MeterValuesRequest request, decimal? energyWh)
-        => writer.WriteAsync((c, t) =>
+        => writer.WriteAsync(w =>
         {
-            using var insert = Command(c, t, """
+            var insert = w.Command("""
                 INSERT INTO meter_values (charge_point_id, connector_id, transaction_id, timestamp, measurand, phase, unit, context, value)
                 VALUES ($id, $connector, $tx, $time, $measurand, $phase, $unit, $context, $value)
                 """,
@@ -104,21 +100,22 @@ internal sealed class CsmsStore(CsmsDatabase database, CsmsWriter writer) : IIdT
             long rows = 0;
             foreach (var meterValue in request.MeterValue)
             {
+                var time = Time(meterValue.Timestamp);
                 foreach (var sample in meterValue.SampledValue)
                 {
-                    insert.Parameters["$time"].Value = Time(meterValue.Timestamp);
-                    insert.Parameters["$measurand"].Value = (sample.Measurand ?? Measurand.EnergyActiveImportRegister).ToWireString();
-                    insert.Parameters["$phase"].Value = sample.Phase is { } phase ? phase.ToWireString() : DBNull.Value;
-                    insert.Parameters["$unit"].Value = sample.Unit is { } unit ? unit.ToWireString() : DBNull.Value;
-                    insert.Parameters["$context"].Value = sample.Context is { } context ? context.ToWireString() : DBNull.Value;
-                    insert.Parameters["$value"].Value = sample.Value;
+                    insert.Parameters[3].Value = time;
+                    insert.Parameters[4].Value = (sample.Measurand ?? Measurand.EnergyActiveImportRegister).ToWireString();
+                    insert.Parameters[5].Value = sample.Phase is { } phase ? phase.ToWireString() : DBNull.Value;
+                    insert.Parameters[6].Value = sample.Unit is { } unit ? unit.ToWireString() : DBNull.Value;
+                    insert.Parameters[7].Value = sample.Context is { } context ? context.ToWireString() : DBNull.Value;
+                    insert.Parameters[8].Value = sample.Value;
                     rows += insert.ExecuteNonQuery();
                 }
             }
 
             if (request.TransactionId is { } tx)
             {
-                Run(c, t, "UPDATE transactions SET meter_values_count = meter_values_count + 1, last_energy_wh = COALESCE($energy, last_energy_wh) WHERE id = $tx",
+                Run(w, "UPDATE transactions SET meter_values_count = meter_values_count + 1, last_energy_wh = COALESCE($energy, last_energy_wh) WHERE id = $tx",
                     ("$tx", tx), ("$energy", energyWh is { } e ? (double)e : null));
             }
 
@@ -126,20 +123,20 @@ internal sealed class CsmsStore(CsmsDatabase database, CsmsWriter writer) : IIdT
         });
 
     public Task FirmwareStatusAsync(string chargePointId, string column, string status)
-        => writer.WriteAsync((c, t) => Run(c, t, $"UPDATE charge_points SET {column} = $status WHERE id = $id", ("$id", chargePointId), ("$status", status)));
+        => writer.WriteAsync(w => Run(w, $"UPDATE charge_points SET {column} = $status WHERE id = $id", ("$id", chargePointId), ("$status", status)));
 
     public Task SecurityEventAsync(string chargePointId, string type, DateTimeOffset timestamp, string? techInfo)
-        => writer.WriteAsync((c, t) => Run(c, t, "INSERT INTO security_events (charge_point_id, type, timestamp, tech_info) VALUES ($id, $type, $time, $info)",
+        => writer.WriteAsync(w => Run(w, "INSERT INTO security_events (charge_point_id, type, timestamp, tech_info) VALUES ($id, $type, $time, $info)",
             ("$id", chargePointId), ("$type", type), ("$time", Time(timestamp)), ("$info", techInfo)));
 
     /// <summary>Replaces the idTags with the configured ones (configuration is the source of truth in this sample).</summary>
     public Task SeedIdTagsAsync(IEnumerable<(string IdTag, AuthorizationStatus Status)> tags)
-        => writer.WriteAsync((c, t) =>
+        => writer.WriteAsync(w =>
         {
-            Run(c, t, "DELETE FROM id_tags");
+            Run(w, "DELETE FROM id_tags");
             foreach (var (tag, status) in tags)
             {
-                Run(c, t, "INSERT INTO id_tags (id_tag, status, allow_concurrent) VALUES ($tag, $status, 1)", ("$tag", tag), ("$status", status.ToWireString()));
+                Run(w, "INSERT INTO id_tags (id_tag, status, allow_concurrent) VALUES ($tag, $status, 1)", ("$tag", tag), ("$status", status.ToWireString()));
             }
 
             return 0;
@@ -184,7 +181,7 @@ internal sealed class CsmsStore(CsmsDatabase database, CsmsWriter writer) : IIdT
     public async ValueTask SaveAsync(string chargePointId, LocalListState state, CancellationToken cancellationToken)
     {
         var entries = JsonSerializer.Serialize(state.Entries.ToDictionary(e => e.Key, e => e.Value.Status.ToWireString()), ApiJsonContext.Default.DictionaryStringString);
-        await writer.WriteAsync((c, t) => Run(c, t, """
+        await writer.WriteAsync(w => Run(w, """
             INSERT INTO local_lists (charge_point_id, version, entries) VALUES ($id, $version, $entries)
             ON CONFLICT (charge_point_id) DO UPDATE SET version = $version, entries = $entries
             """, ("$id", chargePointId), ("$version", state.Version), ("$entries", entries))).ConfigureAwait(false);

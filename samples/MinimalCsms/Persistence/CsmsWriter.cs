@@ -17,6 +17,7 @@ internal sealed class CsmsWriter : IAsyncDisposable
 
     private readonly Channel<Write> _queue = Channel.CreateUnbounded<Write>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SqliteConnection _connection;
+    private readonly WriteContext _context;
     private readonly ILogger _logger;
     private readonly Task _loop;
     private long _commits;
@@ -26,6 +27,7 @@ internal sealed class CsmsWriter : IAsyncDisposable
     {
         _logger = logger;
         _connection = database.Open();
+        _context = new WriteContext(_connection);
         _loop = Task.Run(RunAsync);
     }
 
@@ -33,7 +35,7 @@ internal sealed class CsmsWriter : IAsyncDisposable
     public (long Commits, long Writes) Counters => (Interlocked.Read(ref _commits), Interlocked.Read(ref _writes));
 
     /// <summary>Queues a write; the task completes with its result once committed, or fails when the batch failed.</summary>
-    public Task<long> WriteAsync(Func<SqliteConnection, SqliteTransaction, long> apply)
+    public Task<long> WriteAsync(Func<WriteContext, long> apply)
     {
         var write = new Write(apply);
         if (!_queue.Writer.TryWrite(write))
@@ -66,9 +68,10 @@ internal sealed class CsmsWriter : IAsyncDisposable
             try
             {
                 using var transaction = _connection.BeginTransaction();
+                _context.Transaction = transaction;
                 for (var i = 0; i < batch.Count; i++)
                 {
-                    results[i] = batch[i].Apply(_connection, transaction);
+                    results[i] = batch[i].Apply(_context);
                 }
 
                 transaction.Commit();
@@ -105,7 +108,8 @@ internal sealed class CsmsWriter : IAsyncDisposable
         try
         {
             using var transaction = _connection.BeginTransaction();
-            var result = write.Apply(_connection, transaction);
+            _context.Transaction = transaction;
+            var result = write.Apply(_context);
             transaction.Commit();
             Interlocked.Increment(ref _commits);
             Interlocked.Increment(ref _writes);
@@ -118,10 +122,45 @@ internal sealed class CsmsWriter : IAsyncDisposable
         }
     }
 
-    private sealed class Write(Func<SqliteConnection, SqliteTransaction, long> apply)
+    private sealed class Write(Func<WriteContext, long> apply)
     {
         public TaskCompletionSource<long> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public long Apply(SqliteConnection connection, SqliteTransaction transaction) => apply(connection, transaction);
+        public long Apply(WriteContext context) => apply(context);
+    }
+}
+
+/// <summary>
+/// What a write sees: the writer's connection and transaction, and its commands, one per SQL text, kept and reused so
+/// each statement is compiled once (used on the writer's loop only).
+/// </summary>
+internal sealed class WriteContext(SqliteConnection connection)
+{
+    private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+
+    public SqliteTransaction? Transaction { get; set; }
+
+    /// <summary>The command for <paramref name="sql"/> with these parameter values (named in the order given; the same every time for one SQL text).</summary>
+    public SqliteCommand Command(string sql, params ReadOnlySpan<(string Name, object? Value)> parameters)
+    {
+        if (!_commands.TryGetValue(sql, out var command))
+        {
+            command = connection.CreateCommand();
+            command.CommandText = sql;
+            foreach (var (name, _) in parameters)
+            {
+                command.Parameters.Add(new SqliteParameter { ParameterName = name });
+            }
+
+            _commands[sql] = command;
+        }
+
+        command.Transaction = Transaction;
+        for (var i = 0; i < parameters.Length; i++)
+        {
+            command.Parameters[i].Value = parameters[i].Value ?? DBNull.Value;
+        }
+
+        return command;
     }
 }
