@@ -35,7 +35,7 @@ internal static class CsmsApi
                 w.WriteNumber("writes", writes);
                 w.WriteEndObject();
             }))
-            .WithSummary("Persistence counters: sampled values stored, commits and writes of the group-committing writer.");
+            .WithSummary("Persistence counters: meter values stored (one row per meter value), commits and writes of the group-committing writer.");
         api.MapGet("/events", Events).WithSummary("Server-Sent Events: connected, disconnected, boot, status, transaction, meter, log.");
         api.MapPost("/chargepoints/{id}/commands/{action}", SendCommandAsync)
             .WithSummary("Sends an OCPP command (the body is its request payload) and returns the charge point's response payload.")

@@ -61,7 +61,7 @@ internal sealed class CsmsCoreHandler(CsmsStore store, IIdTagEvaluator idTags, L
         await store.MeterValuesAsync(chargePoint.Id, request, energy).ConfigureAwait(false);
         CsmsLog.MeterValues(logger, chargePoint.Id, request.ConnectorId, request.TransactionId, energy);
         live.Log(chargePoint.Id, "in", "MeterValues", request, null);
-        if (request.TransactionId is { } tx)
+        if (request.TransactionId is { } tx && live.HasSubscribers)
         {
             live.Publish("meter", chargePoint.Id, string.Create(CultureInfo.InvariantCulture, $"transaction {tx}: {energy} Wh"));
         }

@@ -31,6 +31,9 @@ internal sealed class LiveFeed(TimeProvider time, IConfiguration configuration)
     private readonly ConcurrentDictionary<Channel<LiveEvent>, byte> _subscribers = new();
     private readonly ConcurrentDictionary<string, Queue<MessageLogEntry>> _logs = new(StringComparer.Ordinal);
 
+    /// <summary>Whether a dashboard is listening (events are built only then).</summary>
+    public bool HasSubscribers => !_subscribers.IsEmpty;
+
     public string Now() => Ocpp16.Messages.OcppDateTime.ToWireString(time.GetUtcNow());
 
     public void Publish(string type, string chargePointId, string detail)

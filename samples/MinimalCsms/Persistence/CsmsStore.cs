@@ -87,30 +87,29 @@ internal sealed class CsmsStore(CsmsDatabase database, CsmsWriter writer) : IIdT
             return updated;
         });
 
-    /// <summary>Stores every sampled value of a MeterValues.req and updates its transaction's energy so far.</summary>
+    /// <summary>
+    /// Stores every meter value of a MeterValues.req, one row each (its timestamp, and the meter value with all its sampled
+    /// values as OCPP JSON: values, measurands, phases, units, contexts), and updates its transaction's energy so far.
+    /// </summary>
     public Task MeterValuesAsync(string chargePointId, MeterValuesRequest request, decimal? energyWh)
-        => writer.WriteAsync(w =>
+    {
+        // Serialized here, on the handler's thread, so the writer's loop only binds and inserts.
+        var rows = new (string Time, string SampledValues)[request.MeterValue.Count];
+        for (var i = 0; i < rows.Length; i++)
         {
-            var insert = w.Command("""
-                INSERT INTO meter_values (charge_point_id, connector_id, transaction_id, timestamp, measurand, phase, unit, context, value)
-                VALUES ($id, $connector, $tx, $time, $measurand, $phase, $unit, $context, $value)
-                """,
-                ("$id", chargePointId), ("$connector", request.ConnectorId), ("$tx", request.TransactionId),
-                ("$time", null), ("$measurand", null), ("$phase", null), ("$unit", null), ("$context", null), ("$value", null));
-            long rows = 0;
-            foreach (var meterValue in request.MeterValue)
+            var meterValue = request.MeterValue[i];
+            rows[i] = (Time(meterValue.Timestamp), MeterValueJson(request, meterValue));
+        }
+
+        return writer.WriteAsync(w =>
+        {
+            foreach (var (time, sampled) in rows)
             {
-                var time = Time(meterValue.Timestamp);
-                foreach (var sample in meterValue.SampledValue)
-                {
-                    insert.Parameters[3].Value = time;
-                    insert.Parameters[4].Value = (sample.Measurand ?? Measurand.EnergyActiveImportRegister).ToWireString();
-                    insert.Parameters[5].Value = sample.Phase is { } phase ? phase.ToWireString() : DBNull.Value;
-                    insert.Parameters[6].Value = sample.Unit is { } unit ? unit.ToWireString() : DBNull.Value;
-                    insert.Parameters[7].Value = sample.Context is { } context ? context.ToWireString() : DBNull.Value;
-                    insert.Parameters[8].Value = sample.Value;
-                    rows += insert.ExecuteNonQuery();
-                }
+                Run(w, """
+                    INSERT INTO meter_values (charge_point_id, connector_id, transaction_id, timestamp, meter_value)
+                    VALUES ($id, $connector, $tx, $time, $sampled)
+                    """,
+                    ("$id", chargePointId), ("$connector", request.ConnectorId), ("$tx", request.TransactionId), ("$time", time), ("$sampled", sampled));
             }
 
             if (request.TransactionId is { } tx)
@@ -119,8 +118,22 @@ internal sealed class CsmsStore(CsmsDatabase database, CsmsWriter writer) : IIdT
                     ("$tx", tx), ("$energy", energyWh is { } e ? (double)e : null));
             }
 
-            return rows;
+            return rows.Length;
         });
+    }
+
+    /// <summary>One meter value as OCPP JSON: a MeterValues.req payload holding just that meter value.</summary>
+    private static string MeterValueJson(MeterValuesRequest request, MeterValue meterValue)
+    {
+        var one = request.MeterValue.Count == 1 ? request : new MeterValuesRequest { ConnectorId = request.ConnectorId, TransactionId = request.TransactionId, MeterValue = [meterValue] };
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(512);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            one.WriteTo(json);
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
 
     public Task FirmwareStatusAsync(string chargePointId, string column, string status)
         => writer.WriteAsync(w => Run(w, $"UPDATE charge_points SET {column} = $status WHERE id = $id", ("$id", chargePointId), ("$status", status)));
@@ -222,6 +235,7 @@ internal sealed class CsmsStore(CsmsDatabase database, CsmsWriter writer) : IIdT
         return rows;
     }
 
+    /// <summary>Meter values stored (one row per meter value of a MeterValues.req).</summary>
     public long CountMeterValues()
     {
         using var connection = database.Open();

@@ -1,82 +1,166 @@
-using System.Threading.Channels;
+using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 
 namespace MinimalCsms.Persistence;
 
 /// <summary>
-/// The one writer of the database, with group commit: every write is queued; a loop takes everything queued (up to
-/// <see cref="MaxBatch"/> writes), applies it in one SQLite transaction and commits once, then completes each write's
-/// task. A handler awaits its write before answering the charge point (a charge point forgets a message once answered),
-/// yet a fleet's message rate is bounded by the commits per second times the batch size, not by one commit per message.
-/// WAL with <c>synchronous=NORMAL</c>: a commit survives a crash of the CSMS; after a power loss the last commits since
-/// the previous checkpoint may be lost (the charge points then resend nothing, so choose <c>FULL</c> where that matters).
+/// The one writer of the database, with group commit: a write joins the queue; if no commit is running and the last one
+/// began at least <c>Csms:CommitIntervalMs</c> ago (default 2 ms), its caller becomes the committer and applies
+/// everything queued (up to <see cref="MaxBatch"/> writes per transaction) in one SQLite transaction, commits once, and
+/// completes each write's task; otherwise a timer commits the queue when the interval is over. Under load, commits
+/// happen every interval with everything that arrived meanwhile; when idle, a write is committed at once. The waiting
+/// handlers continue on the committer's thread (no thread switch per write). A handler awaits its write before
+/// answering the charge point (a charge point forgets a message once answered), yet a fleet's message rate is bounded by
+/// commits per second times the batch size, not by one commit per message. WAL with <c>synchronous=NORMAL</c>: a
+/// commit survives a crash of the CSMS; after a power loss the commits since the last checkpoint may be lost (choose
+/// <c>FULL</c> where that matters).
 /// </summary>
 internal sealed class CsmsWriter : IAsyncDisposable
 {
     public const int MaxBatch = 2000;
 
-    private readonly Channel<Write> _queue = Channel.CreateUnbounded<Write>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lock _gate = new();
     private readonly SqliteConnection _connection;
     private readonly WriteContext _context;
     private readonly ILogger _logger;
-    private readonly Task _loop;
+    private List<Write> _queue = [];
+    private List<Write> _spare = [];
+    private readonly long _interval;
+    private readonly ITimer _timer;
+    private long _lastCommit;
+    private bool _committing;
+    private bool _scheduled;
+    private bool _disposed;
     private long _commits;
     private long _writes;
 
-    public CsmsWriter(CsmsDatabase database, ILogger<CsmsWriter> logger)
+    public CsmsWriter(CsmsDatabase database, IConfiguration configuration, TimeProvider time, ILogger<CsmsWriter> logger)
     {
         _logger = logger;
         _connection = database.Open();
         _context = new WriteContext(_connection);
-        _loop = Task.Run(RunAsync);
+        _interval = (long)(Math.Clamp(configuration.GetValue("Csms:CommitIntervalMs", 2.0), 0, 1000) * Stopwatch.Frequency / 1000);
+        _timer = time.CreateTimer(static state => ((CsmsWriter)state!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>How many commits and writes so far (for the load benchmark's report).</summary>
     public (long Commits, long Writes) Counters => (Interlocked.Read(ref _commits), Interlocked.Read(ref _writes));
 
-    /// <summary>Queues a write; the task completes with its result once committed, or fails when the batch failed.</summary>
+    /// <summary>Queues a write; the task completes with its result once committed, or fails when its write failed.</summary>
     public Task<long> WriteAsync(Func<WriteContext, long> apply)
     {
         var write = new Write(apply);
-        if (!_queue.Writer.TryWrite(write))
+        lock (_gate)
         {
-            return Task.FromException<long>(new ObjectDisposedException(nameof(CsmsWriter)));
+            if (_disposed)
+            {
+                return Task.FromException<long>(new ObjectDisposedException(nameof(CsmsWriter)));
+            }
+
+            _queue.Add(write);
+            if (_committing || _scheduled || !DueLocked())
+            {
+                return write.Completion.Task;
+            }
+
+            _committing = true;
         }
 
+        CommitRounds();
         return write.Completion.Task;
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Whether a commit may start now; if not, makes sure the timer will start one. Call under the lock.</summary>
+    private bool DueLocked()
     {
-        _queue.Writer.TryComplete();
-        await _loop.ConfigureAwait(false);
-        await _connection.DisposeAsync().ConfigureAwait(false);
+        var wait = _lastCommit + _interval - Stopwatch.GetTimestamp();
+        if (wait <= 0)
+        {
+            return true;
+        }
+
+        _scheduled = true;
+        _timer.Change(TimeSpan.FromTicks(Math.Max(1, wait * TimeSpan.TicksPerSecond / Stopwatch.Frequency)), Timeout.InfiniteTimeSpan);
+        return false;
     }
 
-    private async Task RunAsync()
+    private void OnTimer()
     {
-        var batch = new List<Write>(MaxBatch);
-        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        lock (_gate)
         {
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var write))
+            _scheduled = false;
+            if (_committing || _queue.Count == 0)
             {
-                batch.Add(write);
+                return;
             }
 
-            var results = new long[batch.Count];
+            _committing = true;
+        }
+
+        CommitRounds();
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _timer.Dispose();
+        lock (_gate)
+        {
+            _disposed = true;
+            if (_committing)
+            {
+                // The committer finishes what is queued; the connection is closed with the process.
+                return ValueTask.CompletedTask;
+            }
+        }
+
+        return _connection.DisposeAsync();
+    }
+
+    /// <summary>Commits what is queued; writes that arrive meanwhile wait for the next interval (the timer).</summary>
+    private void CommitRounds()
+    {
+        for (var round = 0; ; round++)
+        {
+            List<Write> batch;
+            lock (_gate)
+            {
+                if (_queue.Count == 0 || (round > 0 && !DueLocked()))
+                {
+                    _committing = false;
+                    return;
+                }
+
+                batch = _queue;
+                _queue = _spare;
+                _spare = batch;
+                _lastCommit = Stopwatch.GetTimestamp();
+            }
+
+            Commit(batch);
+            batch.Clear();
+        }
+    }
+
+    private void Commit(List<Write> batch)
+    {
+        var count = Math.Min(batch.Count, MaxBatch);
+        for (var start = 0; start < batch.Count; start += count)
+        {
+            var part = batch.GetRange(start, Math.Min(count, batch.Count - start));
+            var results = new long[part.Count];
             Exception? failure = null;
             try
             {
                 using var transaction = _connection.BeginTransaction();
                 _context.Transaction = transaction;
-                for (var i = 0; i < batch.Count; i++)
+                for (var i = 0; i < part.Count; i++)
                 {
-                    results[i] = batch[i].Apply(_context);
+                    results[i] = part[i].Apply(_context);
                 }
 
                 transaction.Commit();
                 Interlocked.Increment(ref _commits);
-                Interlocked.Add(ref _writes, batch.Count);
+                Interlocked.Add(ref _writes, part.Count);
             }
             catch (Exception ex)
             {
@@ -85,21 +169,19 @@ internal sealed class CsmsWriter : IAsyncDisposable
 
             if (failure is null)
             {
-                for (var i = 0; i < batch.Count; i++)
+                for (var i = 0; i < part.Count; i++)
                 {
-                    batch[i].Completion.TrySetResult(results[i]);
+                    part[i].Completion.TrySetResult(results[i]);
                 }
             }
             else
             {
                 // One bad write must not fail the others: apply each in a transaction of its own.
-                foreach (var write in batch)
+                foreach (var write in part)
                 {
                     ApplyAlone(write);
                 }
             }
-
-            batch.Clear();
         }
     }
 
@@ -124,7 +206,8 @@ internal sealed class CsmsWriter : IAsyncDisposable
 
     private sealed class Write(Func<WriteContext, long> apply)
     {
-        public TaskCompletionSource<long> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Continuations run on the committer's thread (no thread switch per write).
+        public TaskCompletionSource<long> Completion { get; } = new();
 
         public long Apply(WriteContext context) => apply(context);
     }
