@@ -59,8 +59,6 @@ internal sealed class CsmsDatabase
         ConnectionString = new SqliteConnectionStringBuilder { DataSource = Path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true, DefaultTimeout = 30 }.ToString();
         using var connection = Open();
         Execute(connection, "PRAGMA journal_mode=WAL;");
-        // Checkpoint every ~40 MB of WAL rather than every 4 MB: fewer checkpoints (each one syncs the database file).
-        Execute(connection, "PRAGMA wal_autocheckpoint=10000;");
         var version = Convert.ToInt32(Scalar(connection, "PRAGMA user_version;"), System.Globalization.CultureInfo.InvariantCulture);
         for (var i = version; i < Migrations.Length; i++)
         {

@@ -13,7 +13,7 @@ namespace MinimalCsms.Persistence;
 /// answering the charge point (a charge point forgets a message once answered), yet a fleet's message rate is bounded by
 /// commits per second times the batch size, not by one commit per message. WAL with <c>synchronous=NORMAL</c>: a
 /// commit survives a crash of the CSMS; after a power loss the commits since the last checkpoint may be lost (choose
-/// <c>FULL</c> where that matters).
+/// <c>FULL</c> where that matters). Checkpoints run every second on their own connection, off the commit path.
 /// </summary>
 internal sealed class CsmsWriter : IAsyncDisposable
 {
@@ -26,6 +26,9 @@ internal sealed class CsmsWriter : IAsyncDisposable
     private List<Write> _queue = [];
     private List<Write> _spare = [];
     private readonly long _interval;
+    private readonly SqliteConnection _checkpointConnection;
+    private readonly ITimer _checkpointer;
+    private int _checkpointing;
     private readonly ITimer _timer;
     private long _lastCommit;
     private bool _committing;
@@ -38,6 +41,13 @@ internal sealed class CsmsWriter : IAsyncDisposable
     {
         _logger = logger;
         _connection = database.Open();
+
+        // Checkpoints (copying the WAL into the database file, with an fsync) never run on the commit path, where they
+        // would hold every waiting answer: the writer connection does not checkpoint; a timer does, on a connection of
+        // its own, every second (PASSIVE: it waits for no reader or writer).
+        CsmsDatabase.Execute(_connection, "PRAGMA wal_autocheckpoint=0;");
+        _checkpointConnection = database.Open();
+        _checkpointer = time.CreateTimer(static state => ((CsmsWriter)state!).Checkpoint(), this, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
         _context = new WriteContext(_connection);
         _interval = (long)(Math.Clamp(configuration.GetValue("Csms:CommitIntervalMs", 2.0), 0, 1000) * Stopwatch.Frequency / 1000);
         _timer = time.CreateTimer(static state => ((CsmsWriter)state!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
@@ -100,9 +110,32 @@ internal sealed class CsmsWriter : IAsyncDisposable
         CommitRounds();
     }
 
+    private void Checkpoint()
+    {
+        if (Interlocked.Exchange(ref _checkpointing, 1) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            CsmsDatabase.Execute(_checkpointConnection, "PRAGMA wal_checkpoint(PASSIVE);");
+        }
+        catch (SqliteException ex)
+        {
+            CsmsLog.WriteFailed(_logger, ex);
+        }
+        finally
+        {
+            Volatile.Write(ref _checkpointing, 0);
+        }
+    }
+
     public ValueTask DisposeAsync()
     {
         _timer.Dispose();
+        _checkpointer.Dispose();
+        _checkpointConnection.Dispose();
         lock (_gate)
         {
             _disposed = true;
