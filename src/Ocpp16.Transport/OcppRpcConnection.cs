@@ -46,6 +46,7 @@ public sealed class OcppRpcConnection : IAsyncDisposable
 
     private readonly IOcppTransport _transport;
     private readonly IOcppRequestHandler _handler;
+    private readonly IOcppResponseObserver? _responseObserver;
     private readonly TimeSpan _defaultTimeout;
     private readonly int _maxConsecutiveBad;
     private readonly bool _detailedErrors;
@@ -86,6 +87,7 @@ public sealed class OcppRpcConnection : IAsyncDisposable
         options ??= new OcppRpcOptions();
         _transport = transport;
         _handler = handler;
+        _responseObserver = handler as IOcppResponseObserver;
         _options = options;
         _defaultTimeout = options.DefaultCallTimeout;
         _maxConsecutiveBad = options.MaxConsecutiveBadMessages;
@@ -799,7 +801,6 @@ public sealed class OcppRpcConnection : IAsyncDisposable
     private async ValueTask SendResponseAsync(string uniqueId, string action, OcppResponse response, Activity? activity)
     {
         var buffer = OcppFrameBuffer.Rent();
-        var sent = false;
         try
         {
             string? errorCode = null;
@@ -836,24 +837,16 @@ public sealed class OcppRpcConnection : IAsyncDisposable
             }
 
             await SendFrameAsync(buffer.WrittenMemory).ConfigureAwait(false);
-            sent = true;
+            _responseObserver?.OnResponseSent(uniqueId, action, true);
         }
         catch (Exception ex)
         {
             Log.SendFailed(_logger, Identity, ex);
+            _responseObserver?.OnResponseSent(uniqueId, action, false);
         }
         finally
         {
             OcppFrameBuffer.Return(buffer);
-        }
-
-        try
-        {
-            _handler.OnResponseSent(uniqueId, action, sent);
-        }
-        catch (Exception ex)
-        {
-            Log.EventHandlerFailed(_logger, Identity, nameof(IOcppRequestHandler.OnResponseSent), ex);
         }
     }
 
