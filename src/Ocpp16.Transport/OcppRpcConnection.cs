@@ -304,20 +304,14 @@ public sealed class OcppRpcConnection : IAsyncDisposable
     }
 
     /// <summary>
-    /// Stops the receive loop as cancelling <see cref="RunAsync"/>'s token does: the transport is closed with 1001
-    /// (EndpointUnavailable), best effort, then the loop ends and pending calls complete as disconnected. Used by the
-    /// Central System when the application stops, with one registration for all connections instead of a linked token
-    /// per connection.
-    /// </summary>
-    internal void Stop() => _ = StopAsync();
-
-    /// <summary>
-    /// Sends the 1001 close frame (at most 2 s), waits for the peer's close frame to end the receive loop (at most 2 s),
-    /// then cancels the lifetime, which ends the loop if it is still running. The close frame goes first because a
-    /// cancelled WebSocket receive aborts the socket, which could not send it afterwards.
+    /// Stops the connection at once, as a server does when its application stops (OCPP-J 1.6 §5; WebSocket 1001 "going
+    /// away"): sends the 1001 (EndpointUnavailable) close frame (at most 2 s), waits for the peer's close frame to end
+    /// the receive loop (at most 2 s), then ends the loop if it still runs; CALLs in flight or being handled complete
+    /// as disconnected. Unlike <see cref="CloseAsync"/> it does not wait for them. Cancelling <see cref="RunAsync"/>'s
+    /// token does the same; this needs no linked token per connection.
     /// </summary>
     /// <returns>A task that completes when the connection has stopped or was given up on; never faults.</returns>
-    internal async Task StopAsync()
+    public async Task StopAsync()
     {
         Volatile.Write(ref _stopRequested, true);
         if (!IsDisconnected && Volatile.Read(ref _disposed) == 0)
@@ -460,7 +454,7 @@ public sealed class OcppRpcConnection : IAsyncDisposable
     {
         // The caller's token cancels the lifetime (one registration, no linked source); the loop watches the lifetime.
         using var stop = cancellationToken.CanBeCanceled
-            ? cancellationToken.UnsafeRegister(static state => ((OcppRpcConnection)state!).Stop(), this)
+            ? cancellationToken.UnsafeRegister(static state => _ = ((OcppRpcConnection)state!).StopAsync(), this)
             : default;
         var token = _lifetime.Token;
         var webSocket = _transport as WebSocketOcppTransport;

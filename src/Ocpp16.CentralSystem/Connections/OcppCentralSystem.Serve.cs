@@ -60,7 +60,7 @@ public sealed partial class OcppCentralSystem
                 // StopAllAsync), so a graceful shutdown does not wait for charge points to hang up.
                 if (stopping)
                 {
-                    connection.Stop();
+                    _ = connection.StopAsync();
                 }
 
                 closeInfo = await connection.RunAsync().ConfigureAwait(false);
