@@ -14,12 +14,12 @@ namespace Ocpp16.Transport;
 /// The OCPP-J 1.6 RPC layer for one peer (OCPP-J 1.6 §4): frames CALL / CALLRESULT / CALLERROR over an
 /// <see cref="IOcppTransport"/>, correlates answers with outbound calls, keeps at most one outbound CALL in flight,
 /// applies call timeouts, dispatches inbound CALLs to an <see cref="IOcppRequestHandler"/> and answers malformed input
-/// as WIRE-BEHAVIOUR.md specifies.
+/// as docs/wire-behaviour.md specifies.
 /// </summary>
 /// <remarks>
 /// <para>Start the single receive loop with <see cref="RunAsync"/>; it returns when the connection ends, and every
 /// pending or queued <see cref="CallAsync"/> then completes at once with <see cref="OcppCallStatus.Disconnected"/>.</para>
-/// <para>Malformed input (see WIRE-BEHAVIOUR.md): a frame that is not JSON, not an array or whose unique id is not a
+/// <para>Malformed input (see docs/wire-behaviour.md): a frame that is not JSON, not an array or whose unique id is not a
 /// string gets no reply, except that a frame starting like <c>[2,"&lt;id&gt;"</c> is answered with FormationViolation;
 /// a CALL with an empty unique id gets FormationViolation, one longer than 36 characters PropertyConstraintViolation,
 /// one reusing the id of a CALL still being handled ProtocolError, one whose action is not a string or whose payload is
