@@ -212,7 +212,7 @@ internal sealed class Transactions
         }
 
         var parentIdTag = result.Info.ParentIdTag;
-        var admitted = _engine.Connectors.All.Where(c => _engine.Admits(c.Id, idTag, parentIdTag, authorized: true)).ToList();
+        var admitted = _engine.Connectors.All.Where(c => c.IsFree && _engine.Admits(c.Id, idTag, parentIdTag, authorized: true)).ToList();
         var ready = admitted.FirstOrDefault(c => c.Plugged && c.IsFree && !c.Finishing && !c.AwaitingPlug)
             ?? admitted.FirstOrDefault(c => c.Plugged && c.IsFree && !c.AwaitingPlug);
         if (ready is not null)

@@ -285,23 +285,44 @@ internal sealed class ReservationProfile : FeatureModule, ITransactionObserver, 
             ChargePointLog.ReservationEnded(Engine.Logger, Engine.Identity, id, used.Record.ConnectorId, "used by a transaction");
             Engine.Loop.Post(Engine.Connectors.UpdateAll);
         }
+        else if (HasStationReservation)
+        {
+            // One connector fewer is free: the last free ones may now be held for connector-0 reservations.
+            Engine.Loop.Post(Engine.Connectors.UpdateAll);
+        }
     }
 
-    /// <summary>A connector (or the station) that becomes Faulted or Unavailable ends its reservations.</summary>
+    public void OnStopped(JournalTransaction transaction)
+    {
+        if (HasStationReservation)
+        {
+            Engine.Loop.Post(Engine.Connectors.UpdateAll);
+        }
+    }
+
+    private bool HasStationReservation => _reservations.Values.Any(r => r.Record.ConnectorId == 0);
+
+    /// <summary>
+    /// A connector (or the station) that becomes Faulted or Unavailable ends its reservations; with connector-0
+    /// reservations, any change of a connector may change which connectors are held for them.
+    /// </summary>
     private void OnStatusResolved(int connectorId, ChargePointStatus status)
     {
-        if (status is not (ChargePointStatus.Faulted or ChargePointStatus.Unavailable))
+        if (status is ChargePointStatus.Faulted or ChargePointStatus.Unavailable)
         {
-            return;
+            Engine.Loop.Post(() =>
+            {
+                foreach (var id in _reservations.Values.Where(r => r.Record.ConnectorId == connectorId).Select(r => r.Record.ReservationId).ToList())
+                {
+                    End(id, status == ChargePointStatus.Faulted ? "connector faulted" : "connector unavailable");
+                }
+            });
         }
 
-        Engine.Loop.Post(() =>
+        if (connectorId != 0 && HasStationReservation)
         {
-            foreach (var id in _reservations.Values.Where(r => r.Record.ConnectorId == connectorId).Select(r => r.Record.ReservationId).ToList())
-            {
-                End(id, status == ChargePointStatus.Faulted ? "connector faulted" : "connector unavailable");
-            }
-        });
+            Engine.Loop.Post(Engine.Connectors.UpdateAll);
+        }
     }
 
     // ------------------------------------------------------------------ helpers
