@@ -6,8 +6,21 @@ using Ocpp16.Messages;
 
 namespace Ocpp16.ChargePoint.Features.LocalAuthList;
 
-/// <summary>An entry of the Local Authorization List as stored (collection <c>locallist</c>, key = the IdTag upper-cased).</summary>
-internal sealed record LocalAuthorizationListRecord(string IdTag, AuthorizationStatus Status, DateTimeOffset? ExpiryDate, string? ParentIdTag);
+/// <summary>
+/// An entry of the Local Authorization List as stored (collection <c>locallist</c>, key = the IdTag upper-cased). Settable
+/// properties rather than a positional record: System.Text.Json reads objects it can construct without parameters
+/// markedly faster, which counts when 100,000 entries load at start-up.
+/// </summary>
+internal sealed class LocalAuthorizationListRecord
+{
+    public required string IdTag { get; init; }
+
+    public AuthorizationStatus Status { get; init; }
+
+    public DateTimeOffset? ExpiryDate { get; init; }
+
+    public string? ParentIdTag { get; init; }
+}
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(LocalAuthorizationListRecord))]
@@ -132,7 +145,7 @@ internal sealed class LocalAuthorizationList
         {
             if (entry.IdTagInfo is { } info)
             {
-                var record = new LocalAuthorizationListRecord(entry.IdTag, info.Status, info.ExpiryDate, info.ParentIdTag);
+                var record = new LocalAuthorizationListRecord { IdTag = entry.IdTag, Status = info.Status, ExpiryDate = info.ExpiryDate, ParentIdTag = info.ParentIdTag };
                 batch.Put(Collection, Key(entry.IdTag), JsonSerializer.SerializeToUtf8Bytes(record, LocalAuthListJsonContext.Default.LocalAuthorizationListRecord));
             }
             else
