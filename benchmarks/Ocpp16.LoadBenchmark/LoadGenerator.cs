@@ -13,7 +13,8 @@ internal sealed record LoadOptions(Uri Url, int Stations, string Mode, double Du
 /// N simulated charge points, each a raw <see cref="ClientWebSocket"/> (subprotocol ocpp1.6) with hand-written frames and
 /// one async loop: BootNotification, StatusNotification, then MeterValues (4 sampled values) with a Heartbeat every 10th
 /// call, one call at a time. Modes: closed (next call when the answer arrives), paced (one call per second per station),
-/// idle (connect and boot, then measure the server's RSS).
+/// idle (connect and boot, then measure the server's RSS), commands (the stations only answer the Central System's
+/// CALLs, while HTTP requests to the MinimalCsms API send them commands).
 /// </summary>
 internal sealed class LoadGenerator
 {
@@ -44,6 +45,7 @@ internal sealed class LoadGenerator
     private int _latencyCount;
     private long _windowCalls;
     private long _failures;
+    private long _meterValuesAnswered;
     private volatile bool _recording;
     private volatile bool _stop;
     private readonly TaskCompletionSource _go = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -105,7 +107,12 @@ internal sealed class LoadGenerator
             ["warmFailures"] = warmFailures,
         };
 
-        if (_options.Mode == "idle")
+        if (_options.Mode == "commands")
+        {
+            _go.SetResult();
+            await DriveCommandsAsync(stations, result).ConfigureAwait(false);
+        }
+        else if (_options.Mode == "idle")
         {
             await Task.Delay(3000).ConfigureAwait(false);
             await ForceServerGcAsync().ConfigureAwait(false);
@@ -199,8 +206,95 @@ internal sealed class LoadGenerator
             s.Abort();
         }
 
+        result["meterValuesAnswered"] = Interlocked.Read(ref _meterValuesAnswered);
         Console.WriteLine("RESULT " + JsonSerializer.Serialize(result, LoadJsonContext.Default.DictionaryStringDouble));
         return 0;
+    }
+
+    /// <summary>
+    /// The commands mode's measurement: K workers, each with its own stations (never two commands to one station at a
+    /// time), send POST /api/chargepoints/{id}/commands/Reset through the CSMS's HTTP API, and every 10th request a
+    /// GET /api/transactions; round trips in µs, the POSTs also net of the station's own answer time.
+    /// </summary>
+    private async Task DriveCommandsAsync(Station[] stations, Dictionary<string, double> result)
+    {
+        const int Workers = 8;
+        var http = new Uri(_options.Url.GetLeftPart(UriPartial.Authority).Replace("ws://", "http://", StringComparison.Ordinal));
+        using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Workers }) { BaseAddress = http, Timeout = TimeSpan.FromSeconds(30) };
+        var posts = new List<double>[Workers];
+        var netPosts = new List<double>[Workers];
+        var gets = new List<double>[Workers];
+        long failures = 0;
+        var stopAt = Stopwatch.GetTimestamp() + (long)(_options.DurationSeconds * Stopwatch.Frequency);
+        var warmUntil = Stopwatch.GetTimestamp() + (long)(_options.WarmupSeconds * Stopwatch.Frequency);
+        var booted = stations.Where(s => s.Booted.Result).ToArray();
+        async Task WorkerAsync(int w)
+        {
+            posts[w] = [];
+            netPosts[w] = [];
+            gets[w] = [];
+            var k = 0;
+            for (var i = w; Stopwatch.GetTimestamp() < stopAt; i += Workers)
+            {
+                var station = booted[i % booted.Length];
+                var measuring = Stopwatch.GetTimestamp() > warmUntil;
+                try
+                {
+                    if (++k % 10 == 0)
+                    {
+                        var g0 = Stopwatch.GetTimestamp();
+                        using var get = await client.GetAsync(new Uri("/api/transactions", UriKind.Relative)).ConfigureAwait(false);
+                        _ = await get.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
+                        if (measuring)
+                        {
+                            gets[w].Add(Stopwatch.GetElapsedTime(g0).TotalMilliseconds);
+                        }
+                    }
+
+                    using var content = new ByteArrayContent("{\"type\":\"Soft\"}"u8.ToArray());
+                    content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+                    var t0 = Stopwatch.GetTimestamp();
+                    using var response = await client.PostAsync(new Uri($"/api/chargepoints/{station.Identity}/commands/Reset", UriKind.Relative), content).ConfigureAwait(false);
+                    _ = await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
+                    var ms = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+                    if (!response.IsSuccessStatusCode)
+                    {
+                        Interlocked.Increment(ref failures);
+                    }
+                    else if (measuring)
+                    {
+                        posts[w].Add(ms);
+                        netPosts[w].Add(ms - (station.LastAnswerTicks * 1000.0 / Stopwatch.Frequency));
+                    }
+                }
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+                {
+                    Interlocked.Increment(ref failures);
+                }
+            }
+        }
+
+        stopAt += (long)(_options.WarmupSeconds * Stopwatch.Frequency);
+        var cpu0 = ProcStats.ReadCpuTicks(_options.ServerPid);
+        var t = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, Workers).Select(WorkerAsync)).ConfigureAwait(false);
+        var cpu1 = ProcStats.ReadCpuTicks(_options.ServerPid);
+        double P(List<double>[] lists, double q)
+        {
+            var all = lists.SelectMany(l => l).Order().ToArray();
+            return all.Length == 0 ? double.NaN : all[Math.Min(all.Length - 1, (int)(q * all.Length))];
+        }
+
+        var count = posts.Sum(l => l.Count);
+        result["commands"] = count;
+        result["commandsPerSecond"] = count / _options.DurationSeconds;
+        result["commandP50Ms"] = P(netPosts, 0.50);
+        result["commandP99Ms"] = P(netPosts, 0.99);
+        result["commandRawP99Ms"] = P(posts, 0.99);
+        result["getTransactionsP50Ms"] = P(gets, 0.50);
+        result["getTransactionsP99Ms"] = P(gets, 0.99);
+        result["failures"] = Interlocked.Read(ref failures);
+        result["serverCpuPercent"] = (cpu1 - cpu0) * ProcStats.MicrosecondsPerTick / (t.Elapsed.TotalSeconds * 1e6) * 100;
     }
 
     /// <summary>
@@ -386,7 +480,11 @@ internal sealed class LoadGenerator
                     return;
                 }
 
-                if (_owner._options.Mode == "paced")
+                if (_owner._options.Mode == "commands")
+                {
+                    await AnswerCallsAsync().ConfigureAwait(false);
+                }
+                else if (_owner._options.Mode == "paced")
                 {
                     await PacedAsync(index).ConfigureAwait(false);
                 }
@@ -406,6 +504,55 @@ internal sealed class LoadGenerator
                 }
 
                 _booted.TrySetResult(false);
+            }
+        }
+
+        public string Identity => _identity;
+
+        /// <summary>How long this station took to answer the last CALL it received (Stopwatch ticks), for the commands mode.</summary>
+        public long LastAnswerTicks => Volatile.Read(ref _lastAnswerTicks);
+
+        private long _lastAnswerTicks;
+
+        /// <summary>The commands mode: answer every CALL of the Central System at once with {"status":"Accepted"}.</summary>
+        private async Task AnswerCallsAsync()
+        {
+            var ws = _ws!;
+            while (!_owner._stop)
+            {
+                var received = 0;
+                while (true)
+                {
+                    var r = await ws.ReceiveAsync(_receive.AsMemory(received), CancellationToken.None).ConfigureAwait(false);
+                    if (r.MessageType == WebSocketMessageType.Close)
+                    {
+                        return;
+                    }
+
+                    received += r.Count;
+                    if (r.EndOfMessage)
+                    {
+                        break;
+                    }
+                }
+
+                var t0 = Stopwatch.GetTimestamp();
+                var frame = _receive.AsSpan(0, received);
+                if (!frame.StartsWith("[2,\""u8))
+                {
+                    continue;
+                }
+
+                var idEnd = frame[4..].IndexOf((byte)'"');
+                var length = 0;
+                "[3,\""u8.CopyTo(_send);
+                length += 4;
+                frame.Slice(4, idEnd).CopyTo(_send.AsSpan(length));
+                length += idEnd;
+                "\",{\"status\":\"Accepted\"}]"u8.CopyTo(_send.AsSpan(length));
+                length += "\",{\"status\":\"Accepted\"}]"u8.Length;
+                await ws.SendAsync(_send.AsMemory(0, length), WebSocketMessageType.Text, true, CancellationToken.None).ConfigureAwait(false);
+                Volatile.Write(ref _lastAnswerTicks, Stopwatch.GetTimestamp() - t0);
             }
         }
 
@@ -520,6 +667,10 @@ internal sealed class LoadGenerator
             if (ok)
             {
                 _owner.Record(start);
+                if (ReferenceEquals(tail, s_meterValues))
+                {
+                    Interlocked.Increment(ref _owner._meterValuesAnswered);
+                }
             }
             else
             {

@@ -13,8 +13,8 @@ namespace Ocpp16.LoadBenchmark;
 /// </summary>
 internal static class Orchestrator
 {
-    private static readonly string[] s_allKinds = ["ocpp16", "ceiling", "ocpp-rpc"];
-    private static readonly string[] s_allScenarios = ["idle5000", "closed1000", "closed5000", "paced5000"];
+    private static readonly string[] s_allKinds = ["ocpp16", "ceiling", "ocpp-rpc", "minimalcsms"];
+    private static readonly string[] s_allScenarios = ["idle5000", "closed1000", "closed5000", "paced5000", "commands1000"];
 
     private sealed record Scenario(string Name, string Mode, int Stations);
 
@@ -72,6 +72,12 @@ internal static class Orchestrator
                         continue;
                     }
 
+                    // The commands scenario drives MinimalCsms's HTTP API: only that server has one.
+                    if (scenario.Mode == "commands" && kind != "minimalcsms")
+                    {
+                        continue;
+                    }
+
                     Console.Error.WriteLine($"[run] --- {scenario.Name} / {kind} (run {rep}) ---");
                     var r = await RunOneAsync(kind, scenario, duration, warmup, taskset, interop).ConfigureAwait(false);
                     if (r is not null)
@@ -115,6 +121,7 @@ internal static class Orchestrator
     {
         "closed" => "callsPerSecond",
         "paced" => "p99Ms",
+        "commands" => "commandP99Ms",
         _ => "idleBytesPerConnection",
     };
 
@@ -153,7 +160,17 @@ internal static class Orchestrator
         var port = FreePort();
         var self = SelfCommand();
         ProcessStartInfo serverInfo;
-        if (kind == "ocpp-rpc")
+        string? dataDirectory = null;
+        if (kind == "minimalcsms")
+        {
+            dataDirectory = Path.Combine(Path.GetTempPath(), "ocpp16-bench-csms-" + Guid.NewGuid().ToString("N"));
+            serverInfo = Pinned(taskset, "0",
+            [
+                "dotnet", MinimalCsmsAssembly(), "--urls", $"http://127.0.0.1:{port}", "--data-dir", dataDirectory,
+                "--Csms:MessageLogLength=0", "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information",
+            ]);
+        }
+        else if (kind == "ocpp-rpc")
         {
             serverInfo = Pinned(taskset, "0", ["node", "csms.js", "--port", port.ToString(CultureInfo.InvariantCulture), "--quiet"]);
             serverInfo.WorkingDirectory = interop!;
@@ -194,10 +211,12 @@ internal static class Orchestrator
                 "--stations", scenario.Stations.ToString(CultureInfo.InvariantCulture),
                 "--mode", scenario.Mode,
                 "--duration", duration.ToString(CultureInfo.InvariantCulture),
-                "--warmup", warmup.ToString(CultureInfo.InvariantCulture),
+                // MinimalCsms has no /stats to tell when its JIT has settled: it gets a fixed warm-up as long as the
+                // .NET servers' settling usually takes here (53-111 s in run 6).
+                "--warmup", (kind == "minimalcsms" ? Math.Max(warmup, 90) : warmup).ToString(CultureInfo.InvariantCulture),
                 "--server-pid", server.Id.ToString(CultureInfo.InvariantCulture),
             ];
-            if (kind != "ocpp-rpc")
+            if (kind is "ocpp16" or "ceiling")
             {
                 loadArgs = [.. loadArgs, "--gc-url", $"http://127.0.0.1:{port}/gc"];
             }
@@ -227,14 +246,33 @@ internal static class Orchestrator
             }
 
             load.WaitForExit(); // flush the redirected output
-            return resultLine is null ? null : JsonSerializer.Deserialize(resultLine, LoadJsonContext.Default.DictionaryStringDouble);
+            var parsed = resultLine is null ? null : JsonSerializer.Deserialize(resultLine, LoadJsonContext.Default.DictionaryStringDouble);
+            if (parsed is not null && kind == "minimalcsms")
+            {
+                // Every MeterValues answered must be in the database: its one meter value (with 4 sampled values) is a row.
+                using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+                using var stats = JsonDocument.Parse(await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/api/stats")).ConfigureAwait(false));
+                var rows = stats.RootElement.GetProperty("meterValueRows").GetInt64();
+                parsed["meterValueRows"] = rows;
+                parsed["commits"] = stats.RootElement.GetProperty("commits").GetInt64();
+                parsed["writes"] = stats.RootElement.GetProperty("writes").GetInt64();
+                var answered = parsed.GetValueOrDefault("meterValuesAnswered");
+                parsed["persistedRatio"] = answered == 0 ? double.NaN : rows / answered;
+            }
+
+            return parsed;
         }
         finally
         {
             if (!server.HasExited)
             {
-                server.Kill();
+                server.Kill(entireProcessTree: true);
                 await server.WaitForExitAsync().ConfigureAwait(false);
+            }
+
+            if (dataDirectory is not null && Directory.Exists(dataDirectory))
+            {
+                Directory.Delete(dataDirectory, recursive: true);
             }
         }
     }
@@ -278,6 +316,23 @@ internal static class Orchestrator
         => (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
             .Select(dir => Path.Combine(dir, name)).FirstOrDefault(File.Exists);
 
+    /// <summary>samples/MinimalCsms built in this benchmark's configuration (the project references it, unreferenced).</summary>
+    private static string MinimalCsmsAssembly()
+    {
+        var configuration = typeof(Orchestrator).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyConfigurationAttribute), false)
+            .OfType<System.Reflection.AssemblyConfigurationAttribute>().FirstOrDefault()?.Configuration ?? "Release";
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "samples", "MinimalCsms", "bin", configuration, "net10.0", "MinimalCsms.dll");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new InvalidOperationException("samples/MinimalCsms is not built in " + configuration);
+    }
+
     private static string? FindInteropDirectory()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
@@ -312,6 +367,22 @@ internal static class Orchestrator
             }
         }
 
+        if (kinds.Contains("minimalcsms"))
+        {
+            sb.AppendLine();
+            sb.AppendLine("MinimalCsms persistence (every MeterValues answered carries one meter value of 4 sampled values: one row):");
+            sb.AppendLine();
+            foreach (var s in scenarios.Where(s => s.Mode is "closed" or "paced"))
+            {
+                sb.AppendLine(CultureInfo.InvariantCulture, $"- {s.Name}: MeterValues answered {F(Get(s.Name, "minimalcsms", "meterValuesAnswered"), "N0")}, meter value rows {F(Get(s.Name, "minimalcsms", "meterValueRows"), "N0")} (ratio {F(Get(s.Name, "minimalcsms", "persistedRatio"), "0.0000")}), {F(Get(s.Name, "minimalcsms", "writes"), "N0")} writes in {F(Get(s.Name, "minimalcsms", "commits"), "N0")} commits");
+            }
+
+            foreach (var s in scenarios.Where(s => s.Mode == "commands"))
+            {
+                sb.AppendLine(CultureInfo.InvariantCulture, $"- {s.Name}: POST …/commands/Reset p50 {F(Get(s.Name, "minimalcsms", "commandP50Ms"), "0.00")} ms, p99 {F(Get(s.Name, "minimalcsms", "commandP99Ms"), "0.00")} ms net of the station's answer time ({F(Get(s.Name, "minimalcsms", "commandRawP99Ms"), "0.00")} ms raw), {F(Get(s.Name, "minimalcsms", "commandsPerSecond"), "N0")} commands/s; GET /api/transactions p50 {F(Get(s.Name, "minimalcsms", "getTransactionsP50Ms"), "0.00")} ms, p99 {F(Get(s.Name, "minimalcsms", "getTransactionsP99Ms"), "0.00")} ms; failures {F(Get(s.Name, "minimalcsms", "failures"), "0")}");
+            }
+        }
+
         sb.AppendLine();
         sb.AppendLine("Same-run ratios (ocpp16 vs the references):");
         sb.AppendLine();
@@ -320,10 +391,12 @@ internal static class Orchestrator
             switch (s.Mode)
             {
                 case "closed":
+                    sb.AppendLine(CultureInfo.InvariantCulture, $"- {s.Name}: server CPU per call ocpp16/ceiling = {F(Get(s.Name, "ocpp16", "serverCpuUsPerCall") / Get(s.Name, "ceiling", "serverCpuUsPerCall"), "0.00")}× (target ≤ 1.25×); minimalcsms calls/s / ceiling = {F(Get(s.Name, "minimalcsms", "callsPerSecond") / Get(s.Name, "ceiling", "callsPerSecond"), "0.00")}× (target ≥ 0.5× at 1000 stations), CPU per call minimalcsms/ceiling = {F(Get(s.Name, "minimalcsms", "serverCpuUsPerCall") / Get(s.Name, "ceiling", "serverCpuUsPerCall"), "0.00")}×");
                     var o = Get(s.Name, "ocpp16", "callsPerSecond");
                     sb.AppendLine(CultureInfo.InvariantCulture, $"- {s.Name}: calls/s ocpp16/ceiling = {F(o / Get(s.Name, "ceiling", "callsPerSecond"), "0.00")}× (target ≥ 0.80), ocpp16/ocpp-rpc = {F(o / Get(s.Name, "ocpp-rpc", "callsPerSecond"), "0.00")}×, ocpp-rpc/ceiling = {F(Get(s.Name, "ocpp-rpc", "callsPerSecond") / Get(s.Name, "ceiling", "callsPerSecond"), "0.00")}×");
                     break;
                 case "paced":
+                    sb.AppendLine(CultureInfo.InvariantCulture, $"- {s.Name}: p99 minimalcsms = {F(Get(s.Name, "minimalcsms", "p99Ms"), "0.00")} ms, minimalcsms/ceiling = {F(Get(s.Name, "minimalcsms", "p99Ms") / Get(s.Name, "ceiling", "p99Ms"), "0.00")}× (target ≤ 20 ms and ≤ 3×)");
                     var p = Get(s.Name, "ocpp16", "p99Ms");
                     sb.AppendLine(CultureInfo.InvariantCulture, $"- {s.Name}: p99 ocpp16 = {F(p, "0.00")} ms, ceiling = {F(Get(s.Name, "ceiling", "p99Ms"), "0.00")} ms, ocpp-rpc = {F(Get(s.Name, "ocpp-rpc", "p99Ms"), "0.00")} ms; ocpp16/ceiling = {F(p / Get(s.Name, "ceiling", "p99Ms"), "0.00")}× (target ≤ 2× and ≤ 10 ms)");
                     break;
@@ -331,6 +404,7 @@ internal static class Orchestrator
                     var m = Get(s.Name, "ocpp16", "idleBytesPerConnection");
                     var c = Get(s.Name, "ceiling", "idleBytesPerConnection");
                     sb.AppendLine(CultureInfo.InvariantCulture, $"- {s.Name}: idle RSS per connection ocpp16 = {F(m / 1024, "0.0")} KiB, ceiling = {F(c / 1024, "0.0")} KiB, ocpp-rpc = {F(Get(s.Name, "ocpp-rpc", "idleBytesPerConnection") / 1024, "0.0")} KiB; ocpp16 − ceiling = {F((m - c) / 1024, "0.0")} KiB (target ≤ 4 KiB, and below ocpp-rpc)");
+                    sb.AppendLine(CultureInfo.InvariantCulture, $"- {s.Name}: connect+boot minimalcsms = {F(Get(s.Name, "minimalcsms", "connectBootMs"), "N0")} ms, minimalcsms/ceiling = {F(Get(s.Name, "minimalcsms", "connectBootMs") / Get(s.Name, "ceiling", "connectBootMs"), "0.00")}× (target ≤ 1.5×; connect failures {F(Get(s.Name, "minimalcsms", "connectFailures"), "0")})");
                     var t = Get(s.Name, "ocpp16", "connectBootMs");
                     sb.AppendLine(CultureInfo.InvariantCulture, $"- {s.Name}: connect+boot of {s.Stations} stations ocpp16 = {F(t, "N0")} ms, ceiling = {F(Get(s.Name, "ceiling", "connectBootMs"), "N0")} ms, ocpp-rpc = {F(Get(s.Name, "ocpp-rpc", "connectBootMs"), "N0")} ms; ocpp16/ceiling = {F(t / Get(s.Name, "ceiling", "connectBootMs"), "0.00")}× (target ≤ 1.3×, no failure: ocpp16 connect failures = {F(Get(s.Name, "ocpp16", "connectFailures"), "0")})");
                     break;

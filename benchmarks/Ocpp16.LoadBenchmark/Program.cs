@@ -1,10 +1,11 @@
 using System.Globalization;
 using Ocpp16.LoadBenchmark;
 
-// OCPP 1.6-J load benchmark (issue 4, "Interoperability and speed"). One executable, three roles:
+// OCPP 1.6-J load benchmark (issues 4 and 11). One executable, three roles:
 //   server --kind ocpp16|ceiling --port P
-//   load   --url ws://127.0.0.1:P/ocpp --stations N --mode closed|paced|idle --duration S [--warmup S] [--server-pid PID] [--gc-url URL]
-//   run    [--duration S] [--warmup S] [--kinds ocpp16,ceiling,ocpp-rpc] [--scenarios idle5000,closed1000,closed5000,paced5000] [--quick]
+//   load   --url ws://127.0.0.1:P/ocpp --stations N --mode closed|paced|idle|commands --duration S [--warmup S] [--server-pid PID] [--gc-url URL]
+//   run    [--duration S] [--warmup S] [--kinds ocpp16,ceiling,ocpp-rpc,minimalcsms] [--scenarios idle5000,closed1000,closed5000,paced5000,commands1000] [--quick]
+//   (minimalcsms: the sample CSMS itself, samples/MinimalCsms built in the same configuration, with SQLite in a temporary --data-dir)
 //   (run also takes --repeat N: ocpp16 and ceiling N times per scenario, alternating, median run reported; --gen0-mib M)
 // `run` starts each server and the load generator as separate processes pinned with taskset (-c 0 / -c 1).
 if (args.Length == 0)
@@ -29,9 +30,9 @@ switch (args[0])
             options.TryGet("gc-url") is { } gc ? new Uri(gc) : null,
             options.GetInt("connect-concurrency", 64),
             options.GetDouble("max-warmup", 120));
-        if (load.Mode is not ("closed" or "paced" or "idle"))
+        if (load.Mode is not ("closed" or "paced" or "idle" or "commands"))
         {
-            Console.Error.WriteLine($"unknown mode '{load.Mode}' (closed|paced|idle)");
+            Console.Error.WriteLine($"unknown mode '{load.Mode}' (closed|paced|idle|commands)");
             return 2;
         }
 

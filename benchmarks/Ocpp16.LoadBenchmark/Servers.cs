@@ -33,8 +33,9 @@ internal static class Servers
         switch (kind)
         {
             case "ocpp16":
-                // Default options: strict validation of every inbound and outbound payload.
-                builder.Services.AddOcpp16CentralSystem().AddCoreHandler<BenchCoreHandler>();
+                // Default options: strict validation of every inbound and outbound payload. The constant handler needs no
+                // DI scope per CALL, so it is registered as a singleton (the default, scoped, costs a scope per CALL).
+                builder.Services.AddOcpp16CentralSystem().AddCoreHandler<BenchCoreHandler>(ServiceLifetime.Singleton);
                 app = builder.Build();
                 app.Map("/gc", ForceGc);
                 app.Map("/stats", GcStats);

@@ -1,30 +1,76 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using MinimalCsms;
+using MinimalCsms.Handlers;
+using MinimalCsms.Live;
+using MinimalCsms.Persistence;
 using Ocpp16.CentralSystem;
+using Ocpp16.CentralSystem.Security;
+using Ocpp16.CentralSystem.Toolkit;
 using Ocpp16.ChargePoint;
 using Ocpp16.ChargePoint.Simulation;
 using Ocpp16.Messages;
-using Ocpp16.Transport;
 
-// A minimal CSMS on the Ocpp16 library: charge points connect to ws://HOST:PORT/ocpp/{chargePointId}.
-// Usage: dotnet run --project samples/MinimalCsms -- [--urls http://127.0.0.1:8180] [--simulate N]
-//        [--ChargePoints:CP1:Password=secret] [--IdTags:TAG=Accepted]
-// The content root is the build output, so appsettings.json is found whatever the working directory is.
-var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+// A minimal CSMS on the Ocpp16 library: charge points connect to ws://HOST:PORT/ocpp/{chargePointId}; the dashboard is
+// at http://HOST:PORT/, the HTTP API under /api, its OpenAPI document at /openapi/v1.json.
+// Usage: dotnet run --project samples/MinimalCsms -- [--urls http://127.0.0.1:8180] [--data-dir DIR] [--simulate N]
+//        [--ChargePoints:CP1:Password=secret | --ChargePoints:CP1:PasswordHash=HASH] [--IdTags:TAG=Accepted]
+//        dotnet run --project samples/MinimalCsms -- --hash-password SECRET   (prints a PasswordHash and exits)
+// The content root is the build output, so appsettings.json and the dashboard are found whatever the working directory is.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory, WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot") });
+
+if (builder.Configuration["hash-password"] is { Length: > 0 } secret)
+{
+    Console.WriteLine(ChargePointCredentialStore.HashPassword(secret));
+    return;
+}
+
+// Fail at start on a malformed PasswordHash rather than refusing that charge point at every handshake.
+foreach (var chargePoint in builder.Configuration.GetSection("ChargePoints").GetChildren())
+{
+    if (chargePoint["PasswordHash"] is { Length: > 0 } hash)
+    {
+        new ChargePointCredentialStore().SetPasswordHash(chargePoint.Key, hash, securityProfile: 1);
+    }
+}
+
+var dataDirectory = builder.Configuration["data-dir"] ?? builder.Configuration["Csms:DataDirectory"] ?? Path.Combine(Environment.CurrentDirectory, "csms-data");
+var database = new CsmsDatabase(dataDirectory);
 builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddSingleton<CsmsState>();
-builder.Services.AddOcpp16CentralSystem()
-    .AddCoreHandler<CsmsHandler>()
+builder.Services.AddSingleton(database);
+builder.Services.AddSingleton<CsmsWriter>();
+builder.Services.AddSingleton<CsmsStore>();
+builder.Services.AddSingleton<IIdTagStore>(sp => sp.GetRequiredService<CsmsStore>());
+builder.Services.AddSingleton<IIdTagEvaluator>(sp => new IdTagEvaluator(sp.GetRequiredService<IIdTagStore>(), sp.GetRequiredService<TimeProvider>()));
+builder.Services.AddSingleton<LiveFeed>();
+builder.Services.AddOpenApi();
+builder.Services.AddProblemDetails();
+builder.Services.AddOcpp16CentralSystem(builder.Configuration.GetSection("Ocpp"))
+    .AddCoreHandler<CsmsCoreHandler>()
+    .AddFirmwareManagementHandler<CsmsFirmwareHandler>()
+    .AddSecurityHandler<CsmsSecurityHandler>()
     .AddAuthenticator<ConfiguredPasswordAuthenticator>();
 
 var app = builder.Build();
+CsmsLog.Database(app.Services.GetRequiredService<ILogger<CsmsDatabase>>(), database.Path, database.SchemaVersion);
+var store = app.Services.GetRequiredService<CsmsStore>();
+await store.SeedIdTagsAsync(app.Configuration.GetSection("IdTags").GetChildren()
+    .Select(c => (c.Key, OcppEnums.TryParse(c.Value, out AuthorizationStatus s) ? s : AuthorizationStatus.Invalid)));
+
+var centralSystem = app.Services.GetRequiredService<OcppCentralSystem>();
+var live = app.Services.GetRequiredService<LiveFeed>();
+centralSystem.ChargePointConnected += (_, cp) =>
+{
+    _ = store.SeenAsync(cp.Id, cp.ConnectedAt);
+    live.Publish("connected", cp.Id, cp.RemoteAddress ?? string.Empty);
+};
+centralSystem.ChargePointDisconnected += (_, e) => live.Publish("disconnected", e.ChargePoint.Id, e.CloseInfo.CloseStatus?.ToString() ?? "connection lost");
+
+app.UseDefaultFiles();
+app.UseStaticFiles();
 app.MapOcpp16CentralSystem("/ocpp/{chargePointId}");
-var api = app.MapGroup("/api");
-api.MapGet("/chargepoints", (OcppCentralSystem centralSystem, CsmsState state) => Json.Write(w => Api.WriteChargePoints(w, centralSystem, state)));
-api.MapGet("/transactions", (CsmsState state) => Json.Write(w => Api.WriteTransactions(w, state)));
-api.MapPost("/chargepoints/{id}/commands/{action}", Api.SendCommandAsync);
+app.MapOpenApi();
+CsmsApi.Map(app);
 
 var simulate = app.Configuration.GetValue("simulate", 0);
 if (simulate > 0)
@@ -32,208 +78,14 @@ if (simulate > 0)
     app.Lifetime.ApplicationStarted.Register(() => Simulation.Start(app, simulate));
 }
 
-app.Run();
+app.Lifetime.ApplicationStopped.Register(() => app.Services.GetRequiredService<CsmsWriter>().DisposeAsync().AsTask().GetAwaiter().GetResult());
+await app.RunAsync();
 
-/// <summary>The sample's HTTP API.</summary>
-internal static class Api
-{
-    public static void WriteChargePoints(Utf8JsonWriter w, OcppCentralSystem centralSystem, CsmsState state)
-    {
-        w.WriteStartArray();
-        foreach (var cp in centralSystem.ChargePoints.OrderBy(c => c.Id, StringComparer.Ordinal))
-        {
-            var info = state.Get(cp.Id);
-            w.WriteStartObject();
-            w.WriteString("id", cp.Id);
-            w.WriteString("connectedAt", OcppDateTime.ToWireString(cp.ConnectedAt));
-            w.WriteString("remoteAddress", cp.RemoteAddress);
-            w.WritePropertyName("bootNotification");
-            if (info.Boot is { } boot)
-            {
-                boot.WriteTo(w);
-            }
-            else
-            {
-                w.WriteNullValue();
-            }
-
-            if (info.BootTime is { } bootTime)
-            {
-                w.WriteString("bootTime", OcppDateTime.ToWireString(bootTime));
-            }
-
-            w.WritePropertyName("lastHeartbeat");
-            if (info.LastHeartbeat is { } hb)
-            {
-                w.WriteStringValue(OcppDateTime.ToWireString(hb));
-            }
-            else
-            {
-                w.WriteNullValue();
-            }
-
-            w.WriteStartArray("connectors");
-            foreach (var (_, status) in info.Connectors.OrderBy(kv => kv.Key))
-            {
-                status.WriteTo(w);
-            }
-
-            w.WriteEndArray();
-            w.WriteEndObject();
-        }
-
-        w.WriteEndArray();
-    }
-
-    public static void WriteTransactions(Utf8JsonWriter w, CsmsState state)
-    {
-        w.WriteStartArray();
-        foreach (var tx in state.Transactions.Values.OrderBy(t => t.TransactionId))
-        {
-            w.WriteStartObject();
-            w.WriteNumber("transactionId", tx.TransactionId);
-            w.WriteString("chargePointId", tx.ChargePointId);
-            w.WriteNumber("connectorId", tx.ConnectorId);
-            w.WriteString("idTag", tx.IdTag);
-            w.WriteString("idTagStatus", tx.Status.ToWireString());
-            w.WriteString("startTime", OcppDateTime.ToWireString(tx.StartTime));
-            w.WriteNumber("meterStart", tx.MeterStartWh);
-            if (tx.LastEnergyWh is { } last)
-            {
-                w.WriteNumber("lastMeterValueWh", last);
-            }
-
-            w.WriteNumber("meterValuesCount", tx.MeterValuesCount);
-            if (tx.StopTime is { } stop)
-            {
-                w.WriteString("stopTime", OcppDateTime.ToWireString(stop));
-                w.WriteNumber("meterStop", tx.MeterStopWh ?? 0);
-                w.WriteString("stopReason", (tx.StopReason ?? Reason.Local).ToWireString());
-            }
-
-            w.WriteBoolean("active", tx.StopTime is null);
-            w.WriteEndObject();
-        }
-
-        w.WriteEndArray();
-    }
-
-    /// <summary>
-    /// POST /api/chargepoints/{id}/commands/{action}: body = the OCPP request payload. 200 with the charge point's
-    /// response payload; 404 if not connected; 400 if the action is unknown or not CS→CP, or the body violates the
-    /// schema; 502 with the error code on CALLERROR (or an invalid response); 504 on timeout.
-    /// </summary>
-    public static async Task<IResult> SendCommandAsync(string id, string action, HttpRequest request, OcppCentralSystem centralSystem, CancellationToken cancellationToken)
-    {
-        if (!OcppActions.TryGet(action, out var info) || info.Direction == OcppMessageDirection.ChargePointToCentralSystem)
-        {
-            return Json.Status(400, w =>
-            {
-                w.WriteString("error", "UnknownAction");
-                w.WriteString("message", $"'{action}' is not an OCPP 1.6 action the Central System sends.");
-            });
-        }
-
-        if (!centralSystem.TryGetChargePoint(id, out var chargePoint))
-        {
-            return Json.Status(404, w =>
-            {
-                w.WriteString("error", "NotConnected");
-                w.WriteString("message", $"Charge point '{id}' is not connected.");
-            });
-        }
-
-        using var body = new MemoryStream();
-        await request.Body.CopyToAsync(body, cancellationToken).ConfigureAwait(false);
-        var json = body.Length == 0 ? "{}"u8.ToArray() : body.ToArray();
-        if (!info.ReadRequest(json, null, out var message, out var violation))
-        {
-            return Json.Status(400, w =>
-            {
-                w.WriteString("error", "SchemaViolation");
-                w.WriteString("errorCode", violation!.ErrorCode.ToWireString());
-                w.WriteString("path", violation.Path);
-                w.WriteString("message", violation.Message);
-            });
-        }
-
-        var result = await chargePoint.SendAsync((IOcppRequest)message, cancellationToken).ConfigureAwait(false);
-        switch (result.Status)
-        {
-            case OcppCallStatus.Result:
-                if (!info.ReadResponse(result.Payload.Span, null, out _, out var responseViolation))
-                {
-                    return Json.Status(502, w =>
-                    {
-                        w.WriteString("error", "InvalidResponse");
-                        w.WriteString("errorCode", responseViolation!.ErrorCode.ToWireString());
-                        w.WriteString("path", responseViolation.Path);
-                        w.WriteString("message", responseViolation.Message);
-                    });
-                }
-
-                return Results.Bytes(result.Payload.ToArray(), "application/json");
-            case OcppCallStatus.Error:
-                return Json.Status(502, w =>
-                {
-                    w.WriteString("error", "CallError");
-                    w.WriteString("errorCode", result.RawErrorCode ?? result.ErrorCode.ToWireString());
-                    w.WriteString("errorDescription", result.ErrorDescription ?? string.Empty);
-                    w.WritePropertyName("errorDetails");
-                    if (result.ErrorDetails.IsEmpty)
-                    {
-                        w.WriteStartObject();
-                        w.WriteEndObject();
-                    }
-                    else
-                    {
-                        w.WriteRawValue(result.ErrorDetails.Span, skipInputValidation: false);
-                    }
-                });
-            case OcppCallStatus.Timeout:
-                return Json.Status(504, w =>
-                {
-                    w.WriteString("error", "Timeout");
-                    w.WriteString("message", $"No answer within {result.Timeout.TotalSeconds} s.");
-                });
-            default:
-                return Json.Status(502, w =>
-                {
-                    w.WriteString("error", "Disconnected");
-                    w.WriteString("message", "The charge point disconnected before answering.");
-                });
-        }
-    }
-}
-
-/// <summary>Writes JSON responses with Utf8JsonWriter (the OCPP types write themselves).</summary>
-internal static class Json
-{
-    public static IResult Write(Action<Utf8JsonWriter> write) => Results.Bytes(SerializeBytes(write), "application/json");
-
-    public static IResult Status(int statusCode, Action<Utf8JsonWriter> writeProperties)
-        => Results.Text(Serialize(w =>
-        {
-            w.WriteStartObject();
-            writeProperties(w);
-            w.WriteEndObject();
-        }), "application/json", statusCode: statusCode);
-
-    private static string Serialize(Action<Utf8JsonWriter> write) => System.Text.Encoding.UTF8.GetString(SerializeBytes(write));
-
-    private static byte[] SerializeBytes(Action<Utf8JsonWriter> write)
-    {
-        using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            write(writer);
-        }
-
-        return stream.ToArray();
-    }
-}
-
-/// <summary>In-process simulated DC chargers SIM-1…SIM-N charging in a loop (for <c>--simulate N</c>).</summary>
+/// <summary>
+/// In-process simulated DC chargers SIM-1…SIM-N (for <c>--simulate N</c>): by default they charge in a loop (plug, RFID,
+/// charge with meter values, stop, unplug); with <c>--Simulation:AutoCharge=false</c> they only plug every connector
+/// and wait for a RemoteStartTransaction.
+/// </summary>
 internal static class Simulation
 {
     public static void Start(WebApplication app, int count)
@@ -247,6 +99,7 @@ internal static class Simulation
 
         var loggerFactory = app.Services.GetRequiredService<ILoggerFactory>();
         var configuration = app.Configuration;
+        var autoCharge = configuration.GetValue("Simulation:AutoCharge", true);
         var tags = configuration.GetSection("IdTags").GetChildren().Where(c => c.Value == "Accepted").Select(c => c.Key).ToArray();
         if (tags.Length == 0)
         {
@@ -267,7 +120,19 @@ internal static class Simulation
                 await chargePoint.StartAsync(stopping).ConfigureAwait(false);
                 try
                 {
-                    await simulator.RunAsync(stopping).ConfigureAwait(false);
+                    if (autoCharge)
+                    {
+                        await simulator.RunAsync(stopping).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        hardware.Connector(1).Plug();
+                        hardware.Connector(2).Plug();
+                        await Task.Delay(Timeout.Infinite, stopping).ConfigureAwait(false);
+                    }
+                }
+                catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+                {
                 }
                 finally
                 {

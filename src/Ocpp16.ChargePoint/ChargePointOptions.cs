@@ -121,7 +121,7 @@ public sealed class ChargePointOptions
     public string? DataDirectory { get; set; }
 
     /// <summary>
-    /// Schema validation per action and direction (WIRE-BEHAVIOUR.md): strict by default; see
+    /// Schema validation per action and direction (docs/wire-behaviour.md): strict by default; see
     /// <see cref="Ocpp16.Messages.OcppValidationPolicy"/>. Violations are reported through <see cref="OcppChargePoint.PayloadViolation"/>.
     /// </summary>
     public Ocpp16.Messages.OcppValidationPolicy Validation { get; set; } = new();

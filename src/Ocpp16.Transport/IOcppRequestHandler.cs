@@ -26,20 +26,6 @@ public interface IOcppRequestHandler
     /// <param name="cancellationToken">Cancelled when the connection ends.</param>
     /// <returns>The response to send.</returns>
     ValueTask<OcppResponse> HandleAsync(OcppIncomingCall call, CancellationToken cancellationToken);
-
-    /// <summary>
-    /// Called after the answer to a CALL (its CALLRESULT or CALLERROR) was handed to the transport, or failed to be:
-    /// the place to start work that must follow the answer on the wire, such as the StartTransaction after a
-    /// RemoteStartTransaction.conf (OCPP 1.6 §5.11) or the message a TriggerMessage.conf announces (§5.17). Not called
-    /// when no answer is sent (the connection ended first). Runs on the connection's send path: return quickly and
-    /// never throw. The default does nothing.
-    /// </summary>
-    /// <param name="uniqueId">The unique id of the answered CALL.</param>
-    /// <param name="action">The action of the answered CALL.</param>
-    /// <param name="sent"><see langword="true"/> when the transport accepted the frame; <see langword="false"/> when sending failed.</param>
-    void OnResponseSent(string uniqueId, string action, bool sent)
-    {
-    }
 }
 
 /// <summary>

@@ -26,7 +26,7 @@ public sealed class OcppTransportOptions
     }
 
     /// <summary>
-    /// Server side (<see cref="OcppWebSocketServer"/>): the interval of WebSocket pings sent to the peer. Default
+    /// Server side (<c>Ocpp16.CentralSystem.OcppWebSocketServer</c>): the interval of WebSocket pings sent to the peer. Default
     /// <see langword="null"/>: the server's default keep-alive (Kestrel's unsolicited pongs). Use with
     /// <see cref="KeepAliveTimeout"/> to detect dead charge points.
     /// </summary>

@@ -6,7 +6,7 @@ namespace Ocpp16.Transport;
 /// <summary>
 /// An <see cref="IOcppTransport"/> over any <see cref="WebSocket"/>: a <see cref="ClientWebSocket"/> on the charge point
 /// (see <see cref="OcppWebSocketClient"/>) or the socket accepted by ASP.NET Core on the Central System
-/// (see <see cref="OcppWebSocketServer"/>). OCPP-J 1.6 §3 and RFC 6455.
+/// (see <c>Ocpp16.CentralSystem.OcppWebSocketServer</c>). OCPP-J 1.6 §3 and RFC 6455.
 /// </summary>
 /// <remarks>
 /// Only text messages are accepted: a binary message closes the connection with 1003

@@ -4,7 +4,7 @@ using Ocpp16.Transport;
 
 namespace Ocpp16.CentralSystem.Tests;
 
-/// <summary>How the Central System answers the CALLs of a charge point (WIRE-BEHAVIOUR.md), over real Kestrel with exact frames.</summary>
+/// <summary>How the Central System answers the CALLs of a charge point (docs/wire-behaviour.md), over real Kestrel with exact frames.</summary>
 public sealed class DispatchTests
 {
     private const string ValidStatus = "{\"connectorId\":1,\"errorCode\":\"NoError\",\"status\":\"Available\"}";
@@ -14,8 +14,7 @@ public sealed class DispatchTests
         // action, payload, expected wire code
         { "Foo", "{}", "NotImplemented" },
         { "Reset", "{\"type\":\"Soft\"}", "NotSupported" },
-        { "FirmwareStatusNotification", "{\"status\":\"Idle\"}", "NotSupported" },
-        { "SecurityEventNotification", "{\"type\":\"x\",\"timestamp\":\"2026-01-01T00:00:00Z\"}", "NotSupported" },
+        { "SignCertificate", "{\"csr\":\"x\"}", "NotSupported" },
         { "BootNotification", "{\"chargePointVendor\":\"V\"}", "OccurenceConstraintViolation" },
         { "StatusNotification", "{\"connectorId\":\"1\",\"errorCode\":\"NoError\",\"status\":\"Available\"}", "TypeConstraintViolation" },
         { "StatusNotification", "{\"connectorId\":1,\"errorCode\":\"NoError\",\"status\":\"Sleeping\"}", "PropertyConstraintViolation" },
@@ -44,13 +43,58 @@ public sealed class DispatchTests
     }
 
     [Fact]
-    public async Task WithoutCoreHandler_CoreActionsAreNotSupported()
+    public async Task WithoutHandlers_DefaultsAnswer_BootAcceptedWithInterval_HeartbeatTime_NotificationsAcknowledged()
     {
-        await using var server = await TestServer.StartAsync(coreHandler: false);
+        await using var server = await TestServer.StartAsync(coreHandler: false, configure: o => o.HeartbeatInterval = TimeSpan.FromSeconds(42));
         await using var client = await server.ConnectAsync("CP-1");
-        var result = await client.CallAsync("BootNotification", "{\"chargePointVendor\":\"V\",\"chargePointModel\":\"M\"}");
-        Assert.Equal(OcppCallStatus.Error, result.Status);
-        Assert.Equal(OcppErrorCode.NotSupported, result.ErrorCode);
+
+        var boot = await client.CallAsync("BootNotification", "{\"chargePointVendor\":\"V\",\"chargePointModel\":\"M\"}");
+        Assert.Equal(OcppCallStatus.Result, boot.Status);
+        using (var doc = JsonDocument.Parse(boot.Payload))
+        {
+            Assert.Equal("Accepted", doc.RootElement.GetProperty("status").GetString());
+            Assert.Equal(42, doc.RootElement.GetProperty("interval").GetInt32());
+        }
+
+        var heartbeat = await client.CallAsync("Heartbeat", "{}");
+        using (var doc = JsonDocument.Parse(heartbeat.Payload))
+        {
+            var time = doc.RootElement.GetProperty("currentTime").GetDateTimeOffset();
+            Assert.InRange(time, DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddMinutes(1));
+        }
+
+        foreach (var (action, payload) in new[]
+        {
+            ("StatusNotification", "{\"connectorId\":1,\"errorCode\":\"NoError\",\"status\":\"Available\"}"),
+            ("MeterValues", "{\"connectorId\":1,\"meterValue\":[{\"timestamp\":\"2026-01-01T00:00:00Z\",\"sampledValue\":[{\"value\":\"1\"}]}]}"),
+            ("StopTransaction", "{\"meterStop\":1,\"timestamp\":\"2026-01-01T00:00:00Z\",\"transactionId\":1}"),
+            ("FirmwareStatusNotification", "{\"status\":\"Idle\"}"),
+            ("DiagnosticsStatusNotification", "{\"status\":\"Idle\"}"),
+            ("SecurityEventNotification", "{\"type\":\"x\",\"timestamp\":\"2026-01-01T00:00:00Z\"}"),
+            ("LogStatusNotification", "{\"status\":\"Idle\"}"),
+            ("SignedFirmwareStatusNotification", "{\"status\":\"Idle\"}"),
+        })
+        {
+            var ack = await client.CallAsync(action, payload);
+            Assert.True(ack.Status == OcppCallStatus.Result, $"{action}: {ack.Status} {ack.ErrorCode}");
+            Assert.Equal("{}", System.Text.Encoding.UTF8.GetString(ack.Payload.Span));
+        }
+
+        var dataTransfer = await client.CallAsync("DataTransfer", "{\"vendorId\":\"v\"}");
+        Assert.Equal("{\"status\":\"UnknownVendorId\"}", System.Text.Encoding.UTF8.GetString(dataTransfer.Payload.Span));
+
+        // These need the application's decision.
+        foreach (var (action, payload) in new[]
+        {
+            ("Authorize", "{\"idTag\":\"T\"}"),
+            ("StartTransaction", "{\"connectorId\":1,\"idTag\":\"T\",\"meterStart\":0,\"timestamp\":\"2026-01-01T00:00:00Z\"}"),
+            ("SignCertificate", "{\"csr\":\"x\"}"),
+        })
+        {
+            var refused = await client.CallAsync(action, payload);
+            Assert.Equal(OcppCallStatus.Error, refused.Status);
+            Assert.Equal(OcppErrorCode.NotSupported, refused.ErrorCode);
+        }
     }
 
     [Theory]

@@ -13,6 +13,7 @@ internal sealed class SampleProcess : IAsyncDisposable
     private readonly StringBuilder _output = new();
     private readonly Lock _lock = new();
     private readonly string _name;
+    private string? _temporaryDirectory;
 
     private SampleProcess(string name, Process process)
     {
@@ -35,9 +36,22 @@ internal sealed class SampleProcess : IAsyncDisposable
     /// <summary>Whether the process has exited.</summary>
     public bool HasExited => _process.HasExited;
 
-    /// <summary>Starts MinimalCsms on http://127.0.0.1:<paramref name="port"/>.</summary>
+    /// <summary>
+    /// Starts MinimalCsms on http://127.0.0.1:<paramref name="port"/>, with a fresh data directory (deleted on dispose)
+    /// unless the arguments give <c>--data-dir</c>: concurrent test processes never share a database.
+    /// </summary>
     public static SampleProcess StartMinimalCsms(int port, params string[] arguments)
-        => Start("MinimalCsms", ["--urls", $"http://127.0.0.1:{port}", .. arguments]);
+    {
+        if (arguments.Contains("--data-dir"))
+        {
+            return Start("MinimalCsms", ["--urls", $"http://127.0.0.1:{port}", .. arguments]);
+        }
+
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "ocpp16-csms-" + Guid.NewGuid().ToString("N"));
+        var process = Start("MinimalCsms", ["--urls", $"http://127.0.0.1:{port}", "--data-dir", dataDirectory, .. arguments]);
+        process._temporaryDirectory = dataDirectory;
+        return process;
+    }
 
     /// <summary>Starts DcCharger against the MinimalCsms on <paramref name="csmsPort"/>.</summary>
     public static SampleProcess StartDcCharger(int csmsPort, string id, params string[] arguments)
@@ -170,6 +184,17 @@ internal sealed class SampleProcess : IAsyncDisposable
         finally
         {
             _process.Dispose();
+            if (_temporaryDirectory is not null && Directory.Exists(_temporaryDirectory))
+            {
+                try
+                {
+                    Directory.Delete(_temporaryDirectory, recursive: true);
+                }
+                catch (IOException)
+                {
+                    // A file still held by a dying process: the temp folder is cleaned by the OS.
+                }
+            }
         }
     }
 

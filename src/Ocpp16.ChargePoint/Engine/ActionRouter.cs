@@ -125,7 +125,7 @@ internal sealed class ActionRouter
         }
     }
 
-    private sealed class ConnectionHandler(ActionRouter router) : IOcppRequestHandler
+    private sealed class ConnectionHandler(ActionRouter router) : IOcppRequestHandler, IOcppResponseObserver
     {
         private readonly ConcurrentDictionary<string, IncomingCall> _answering = new(StringComparer.Ordinal);
 

@@ -204,7 +204,10 @@ internal sealed class ChargePointEngine : IOcppViolationSink
         _cts = new CancellationTokenSource();
         var ct = _cts.Token;
         _loopTask = Task.Run(() => Loop.RunAsync(ct), CancellationToken.None);
-        await Loop.InvokeAsync(async () =>
+
+        // Connect while the state loads: the connection is handed to the loop, which takes it after the load (so the
+        // BootNotification and the journaled messages go out in order), and a booting station is on the wire sooner.
+        var loaded = Loop.InvokeAsync(async () =>
         {
             foreach (var module in _modules)
             {
@@ -214,8 +217,23 @@ internal sealed class ChargePointEngine : IOcppViolationSink
             ChargingLimits.Start();
             Connectors.UpdateAll();
             return true;
-        }).ConfigureAwait(false);
+        });
+        SubscribeToHardware();
+        _connectionTask = Task.Run(() => _supervisor.RunAsync(ct), CancellationToken.None);
+        try
+        {
+            await loaded.ConfigureAwait(false);
+        }
+        catch
+        {
+            await StopAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
 
+    /// <summary>Hardware events are posted to the loop, behind the state load, so none is handled before it.</summary>
+    private void SubscribeToHardware()
+    {
         foreach (var connector in Connectors.All)
         {
             var state = connector;
@@ -230,8 +248,6 @@ internal sealed class ChargePointEngine : IOcppViolationSink
             reader.IdTokenPresented += handler;
             _subscriptions.Add((() => reader.IdTokenPresented -= handler, "reader"));
         }
-
-        _connectionTask = Task.Run(() => _supervisor.RunAsync(ct), CancellationToken.None);
     }
 
     /// <summary>Stops: the connection is closed (1001), the loop ends, timers stop. The state stays in storage.</summary>

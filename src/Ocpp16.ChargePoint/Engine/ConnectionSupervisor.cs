@@ -102,7 +102,15 @@ internal sealed class ConnectionSupervisor
                 }
 
                 _current = null;
-                ChargePointLog.Disconnected(_logger, _options.Identity, closeInfo?.CloseStatus?.ToString() ?? (closeInfo?.IsCancelled == true || cancellationToken.IsCancellationRequested ? "stopped" : "connection lost"));
+                if (cancellationToken.IsCancellationRequested || _stopping)
+                {
+                    ChargePointLog.DisconnectedOnStop(_logger, _options.Identity);
+                }
+                else
+                {
+                    ChargePointLog.Disconnected(_logger, _options.Identity, closeInfo?.CloseStatus?.ToString() ?? (closeInfo?.IsCancelled == true ? "stopped" : "connection lost"));
+                }
+
                 _loop.Post(() => _onDisconnected(connection, closeInfo));
             }
 

@@ -121,23 +121,21 @@ public sealed class RemoteControlScenarioTests
     [Fact]
     public async Task RemoteStartConf_IsOnTheWireBeforeTheStartTransaction()
     {
-        await using var rig = await Rig.StartAsync();
+        var sent = new List<string>();
+        await using var rig = await Rig.StartAsync(setup: cs => cs.WrapTransport = t => new RecordingTransport(t, sent));
         rig.Hardware.Connector(1).Plug();
         await rig.SettleAsync();
-        var order = new List<string>();
-        var answered = rig.Cs.CallAsync(new RemoteStartTransactionRequest { IdTag = "R", ConnectorId = 1 }).ContinueWith(_ => { lock (order) { order.Add("conf"); } }, TaskScheduler.Default);
-        rig.Cs.Answers["StartTransaction"] = call =>
-        {
-            lock (order)
-            {
-                order.Add("StartTransaction");
-            }
-
-            return FakeCentralSystem.Result($"{{\"transactionId\":{rig.Cs.TransactionIdFor(call)},\"idTagInfo\":{{\"status\":\"Accepted\"}}}}");
-        };
-        await answered;
+        await rig.Cs.CallAsync(new RemoteStartTransactionRequest { IdTag = "R", ConnectorId = 1 });
         await rig.SettleAsync();
-        Assert.Equal(["conf", "StartTransaction"], order);
+        List<string> frames;
+        lock (sent)
+        {
+            frames = [.. sent];
+        }
+
+        var conf = frames.FindIndex(f => f.StartsWith("[3,", StringComparison.Ordinal) && f.Contains("\"status\":\"Accepted\"", StringComparison.Ordinal));
+        var start = frames.FindIndex(f => f.Contains("\"StartTransaction\"", StringComparison.Ordinal));
+        Assert.True(conf >= 0 && start > conf, string.Join("\n", frames));
     }
 
     [Fact]
@@ -234,4 +232,28 @@ public sealed class RemoteControlScenarioTests
         await rig.SettleAsync();
         await Assert.ThrowsAsync<OcppConnectionClosedException>(() => rig.ChargePoint.SendDataTransferAsync("com.example", null, null).WaitAsync(Timeouts.Await));
     }
+}
+
+/// <summary>Records the frames the charge point sends, in wire order.</summary>
+internal sealed class RecordingTransport(IOcppTransport inner, List<string> sent) : IOcppTransport
+{
+    public string? RemoteAddress => inner.RemoteAddress;
+
+    public ValueTask<OcppReceiveResult> ReceiveAsync(System.Buffers.IBufferWriter<byte> destination, CancellationToken cancellationToken = default)
+        => inner.ReceiveAsync(destination, cancellationToken);
+
+    public async ValueTask SendAsync(ReadOnlyMemory<byte> utf8Message, CancellationToken cancellationToken = default)
+    {
+        lock (sent)
+        {
+            sent.Add(System.Text.Encoding.UTF8.GetString(utf8Message.Span));
+        }
+
+        await inner.SendAsync(utf8Message, cancellationToken);
+    }
+
+    public ValueTask CloseAsync(System.Net.WebSockets.WebSocketCloseStatus status, string? description, CancellationToken cancellationToken = default)
+        => inner.CloseAsync(status, description, cancellationToken);
+
+    public ValueTask DisposeAsync() => inner.DisposeAsync();
 }

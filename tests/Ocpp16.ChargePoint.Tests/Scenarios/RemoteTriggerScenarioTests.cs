@@ -10,7 +10,7 @@ namespace Ocpp16.ChargePoint.Tests.Scenarios;
 /// </summary>
 public sealed class RemoteTriggerScenarioTests
 {
-    private static Task<Rig> StartAsync(FrameLog frames, Action<ChargePointOptions>? configure = null, Action<FakeCentralSystem>? setup = null)
+    private static Task<Rig> StartAsync(List<string> frames, Action<ChargePointOptions>? configure = null, Action<FakeCentralSystem>? setup = null)
         => Rig.StartAsync(configure, cs =>
         {
             cs.WrapTransport = t => new RecordingTransport(t, frames);
@@ -20,25 +20,34 @@ public sealed class RemoteTriggerScenarioTests
         });
 
     /// <summary>Triggers <paramref name="message"/> and returns the CALLs it caused; asserts Accepted and that the answer went on the wire first.</summary>
-    private static async Task<IReadOnlyList<RecordedCall>> TriggerAsync(Rig rig, FrameLog frames, MessageTrigger message, int? connectorId = null)
+    private static async Task<IReadOnlyList<RecordedCall>> TriggerAsync(Rig rig, List<string> frames, MessageTrigger message, int? connectorId = null)
     {
         var fromCall = rig.Cs.Calls.Count;
-        var fromFrame = frames.Frames.Count;
+        var fromFrame = Snapshot(frames).Count;
         var answer = await rig.Cs.CallAsync(new TriggerMessageRequest { RequestedMessage = message, ConnectorId = connectorId });
         Assert.Equal(TriggerMessageStatus.Accepted, answer.Status);
         await rig.SettleAsync();
         var calls = rig.Cs.Calls.Skip(fromCall).ToList();
         Assert.NotEmpty(calls);
-        var conf = frames.IndexOf("{\"status\":\"Accepted\"}", fromFrame);
-        var triggered = frames.IndexOf($"\"{calls[0].Action}\"", fromFrame);
-        Assert.True(conf >= 0 && triggered > conf, $"TriggerMessage.conf (frame {conf}) must precede {calls[0].Action} (frame {triggered}):\n{string.Join("\n", frames.Frames.Skip(fromFrame))}");
+        var sent = Snapshot(frames);
+        var conf = sent.FindIndex(fromFrame, f => f.Contains("{\"status\":\"Accepted\"}", StringComparison.Ordinal));
+        var triggered = sent.FindIndex(fromFrame, f => f.Contains($"\"{calls[0].Action}\"", StringComparison.Ordinal));
+        Assert.True(conf >= 0 && triggered > conf, $"TriggerMessage.conf (frame {conf}) must precede {calls[0].Action} (frame {triggered}):\n{string.Join("\n", sent.Skip(fromFrame))}");
         return calls;
+    }
+
+    private static List<string> Snapshot(List<string> frames)
+    {
+        lock (frames)
+        {
+            return [.. frames];
+        }
     }
 
     [Fact]
     public async Task TC_054_CS_TriggerMessage_EveryMessage_FollowsItsAnswer()
     {
-        var frames = new FrameLog();
+        var frames = new List<string>();
         await using var rig = await StartAsync(frames);
 
         var meterValues = Assert.Single(await TriggerAsync(rig, frames, MessageTrigger.MeterValues, 1));
@@ -65,7 +74,7 @@ public sealed class RemoteTriggerScenarioTests
     [Fact]
     public async Task TC_054_CS_TriggerMessage_WithoutConnectorId_StatusNotificationOfEveryConnector_MeterValuesOfEachDuringATransaction()
     {
-        var frames = new FrameLog();
+        var frames = new List<string>();
         await using var rig = await StartAsync(frames);
         var transactionId = await rig.StartTransactionAsync("TAG", 2);
 
@@ -97,7 +106,7 @@ public sealed class RemoteTriggerScenarioTests
     public async Task TriggerMessage_WhileTheBootIsPending_TheTriggeredMessageGoesOut_OtherMessagesWait()
     {
         var pending = true;
-        var frames = new FrameLog();
+        var frames = new List<string>();
         await using var rig = await StartAsync(frames, setup: cs => cs.Answers["BootNotification"] = _ => FakeCentralSystem.Result(
             $"{{\"status\":\"{(pending ? "Pending" : "Accepted")}\",\"currentTime\":\"{cs.Now}\",\"interval\":60}}"));
         Assert.Equal(RegistrationStatus.Pending, rig.ChargePoint.RegistrationStatus);

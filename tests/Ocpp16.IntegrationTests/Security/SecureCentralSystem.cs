@@ -64,7 +64,7 @@ internal sealed class SecureCentralSystem : IAsyncDisposable
             }));
         });
         builder.Services.AddOcpp16CentralSystem(o => o.CallTimeout = TimeSpan.FromSeconds(10))
-            .AddCoreHandler<RecordingCoreHandler>()
+            .AddCoreHandler<RecordingCoreHandler>(ServiceLifetime.Singleton)
             .AddCredentialStore(store);
         var app = builder.Build();
         app.MapOcpp16CentralSystem("/ocpp/{chargePointId}");

@@ -1,10 +1,12 @@
 using Microsoft.AspNetCore.Http;
+using Ocpp16.Transport;
 
-namespace Ocpp16.Transport;
+namespace Ocpp16.CentralSystem;
 
 /// <summary>
 /// Accepts a charge point's WebSocket connection in ASP.NET Core (OCPP-J 1.6 §3). Routing, identity and
-/// authentication are the caller's job; this only checks the request and negotiates the subprotocol.
+/// authentication are the caller's job; this only checks the request and negotiates the subprotocol. It lives in the
+/// Central System package (not in Ocpp16.Transport), so a charge point's dependencies hold no ASP.NET Core.
 /// </summary>
 public static class OcppWebSocketServer
 {

@@ -6,10 +6,12 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace Ocpp16.Transport.Tests;
+using Ocpp16.Transport;
 
-/// <summary>Integration over real Kestrel on 127.0.0.1 with a free port.</summary>
-public sealed class KestrelTests : IAsyncLifetime
+namespace Ocpp16.CentralSystem.Tests;
+
+/// <summary>The transport over real Kestrel on 127.0.0.1 with a free port: <see cref="OcppWebSocketServer"/> (moved here from Ocpp16.Transport) with a bare <see cref="OcppRpcConnection"/>.</summary>
+public sealed class KestrelTransportTests : IAsyncLifetime
 {
     private WebApplication _app = null!;
     private Uri _baseUri = null!;
@@ -146,16 +148,6 @@ public sealed class KestrelTests : IAsyncLifetime
         Assert.Equal(WebSocketCloseStatus.MessageTooBig, socket.CloseStatus);
     }
 
-    [Theory]
-    [InlineData("ws://host/ocpp", "CP1", "ws://host/ocpp/CP1")]
-    [InlineData("ws://host/ocpp/", "CP1", "ws://host/ocpp/CP1")]
-    [InlineData("http://host:8080", "CP 1/x", "ws://host:8080/CP%201%2Fx")]
-    [InlineData("https://host/a/b/", "ä", "wss://host/a/b/%C3%A4")]
-    public void BuildUri_AppendsEscapedIdentity(string baseUri, string identity, string expected)
-    {
-        Assert.Equal(expected, OcppWebSocketClient.BuildUri(new Uri(baseUri), identity).AbsoluteUri);
-    }
-
     [Fact]
     public async Task Client_SendsBasicAuthorization()
     {
@@ -212,5 +204,10 @@ public sealed class KestrelTests : IAsyncLifetime
             new Uri(address.Replace("http://", "ws://", StringComparison.Ordinal) + "/ocpp"), "CP1").WaitAsync(Timeouts.Await));
         Assert.Contains("ocpp1.6", ex.Message, StringComparison.Ordinal);
         await app.StopAsync();
+    }
+
+    private sealed class DelegateHandler(Func<OcppIncomingCall, CancellationToken, ValueTask<OcppResponse>> handle) : IOcppRequestHandler
+    {
+        public ValueTask<OcppResponse> HandleAsync(OcppIncomingCall call, CancellationToken cancellationToken) => handle(call, cancellationToken);
     }
 }

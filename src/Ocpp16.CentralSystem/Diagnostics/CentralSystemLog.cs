@@ -22,4 +22,16 @@ internal static partial class CentralSystemLog
 
     [LoggerMessage(4005, LogLevel.Warning, "Invalid charge point identity in the URL")]
     public static partial void InvalidIdentity(ILogger logger);
+
+    [LoggerMessage(4006, LogLevel.Error, "Charge point {ChargePointId}: a {EventName} subscriber threw; the connection is unaffected")]
+    public static partial void SubscriberFailed(ILogger logger, string chargePointId, string eventName, Exception exception);
+
+    [LoggerMessage(4007, LogLevel.Error, "Charge point {ChargePointId}: work run after a response failed")]
+    public static partial void AfterResponseFailed(ILogger logger, string chargePointId, Exception exception);
+
+    [LoggerMessage(4008, LogLevel.Warning, "Charge point {ChargePointId}: {Action} refused with SecurityError, registration status {RegistrationStatus} (OCPP 1.6 §4.2)")]
+    public static partial void RefusedByRegistration(ILogger logger, string chargePointId, string action, string registrationStatus);
+
+    [LoggerMessage(4009, LogLevel.Information, "Charge point {ChargePointId} refused with 404: not in the charge point registry")]
+    public static partial void UnknownChargePoint(ILogger logger, string chargePointId);
 }

@@ -1,0 +1,229 @@
+using System.Net.WebSockets;
+using Ocpp16.Messages;
+using Ocpp16.Transport;
+
+namespace Ocpp16.CentralSystem;
+
+/// <summary>
+/// A charge point connected to this Central System: its identity, its <see cref="Session"/> state and typed calls for
+/// every CS→CP action of OCPP 1.6 and its Security extension, grouped by feature profile (one file each). Obtained from
+/// <see cref="OcppCentralSystem"/> or passed to the handlers. Owned by the Central System, which closes it.
+/// </summary>
+/// <remarks>
+/// Every typed call validates its request before sending and the response after receiving; one CALL is in flight at a
+/// time, later ones queue (OCPP-J 1.6 §4.1.1). The timeout of a call is, in order: the <c>timeout</c> argument, the
+/// action's entry in <see cref="CentralSystemOptions.ActionTimeouts"/>, <see cref="CentralSystemOptions.CallTimeout"/>.
+/// Typed calls throw: <see cref="ArgumentException"/> when the request violates its schema (nothing sent);
+/// <see cref="InvalidOperationException"/> when the registration policy forbids the action now
+/// (<see cref="CentralSystemOptions.EnforceRegistrationStatus"/>; nothing sent); <see cref="OcppCallErrorException"/>
+/// on CALLERROR; <see cref="OcppTimeoutException"/>; <see cref="OcppConnectionClosedException"/>;
+/// <see cref="OcppProtocolException"/> when the response violates its schema.
+/// </remarks>
+public sealed partial class ConnectedChargePoint : IOcppViolationSink
+{
+    private readonly OcppRpcConnection _connection;
+    private readonly CentralSystemOptions _options;
+    private readonly OcppCentralSystem? _owner;
+    private readonly Lock _deferredGate = new();
+    private string? _callInProgress;
+    private CancellationToken _callToken;
+    private List<(string CallId, Func<ConnectedChargePoint, CancellationToken, Task> Work)>? _deferred;
+
+    internal ConnectedChargePoint(string id, OcppRpcConnection connection, CentralSystemOptions options, string? remoteAddress, DateTimeOffset connectedAt, ChargePointSession session, OcppCentralSystem? owner = null)
+    {
+        Id = id;
+        _owner = owner;
+        _connection = connection;
+        _options = options;
+        RemoteAddress = remoteAddress;
+        ConnectedAt = connectedAt;
+        Session = session;
+    }
+
+    /// <summary>The charge point identity (the <c>{chargePointId}</c> route value, URL-decoded).</summary>
+    public string Id { get; }
+
+    /// <summary>The remote IP address, when known.</summary>
+    public string? RemoteAddress { get; }
+
+    /// <summary>When the WebSocket connection was accepted (UTC).</summary>
+    public DateTimeOffset ConnectedAt { get; }
+
+    /// <summary>Whether the connection has closed.</summary>
+    public bool IsDisconnected => _connection.IsDisconnected;
+
+    /// <summary>
+    /// The charge point's session state (boot information, registration status, connector statuses, last heartbeat,
+    /// last seen); shared by all its connections over the life of the Central System.
+    /// </summary>
+    public ChargePointSession Session { get; }
+
+    internal OcppRpcConnection Connection => _connection;
+
+    /// <summary>The next older live connection with the same identity, if any (the Central System's registry chain).</summary>
+    internal ConnectedChargePoint? OlderSameIdentity { get; set; }
+
+    /// <summary>
+    /// Sends a CS→CP request and returns the typed response (OCPP-J 1.6 §4: one CALL in flight, later ones queue).
+    /// The request is validated before sending and the response after receiving.
+    /// </summary>
+    /// <typeparam name="TResponse">The response type of the action.</typeparam>
+    /// <param name="request">The request, e.g. a <see cref="ResetRequest"/>.</param>
+    /// <param name="timeout">How long to wait for the answer; <see langword="null"/> for <see cref="CentralSystemOptions.ActionTimeouts"/> or <see cref="CentralSystemOptions.CallTimeout"/>.</param>
+    /// <param name="cancellationToken">Cancels waiting (the CALL stays in flight until answered or timed out).</param>
+    /// <returns>The validated response.</returns>
+    /// <exception cref="ArgumentException">The request violates its schema; nothing was sent.</exception>
+    /// <exception cref="InvalidOperationException">The registration policy forbids the action now; nothing was sent.</exception>
+    /// <exception cref="OcppCallErrorException">The charge point answered CALLERROR.</exception>
+    /// <exception cref="OcppTimeoutException">No answer within the timeout.</exception>
+    /// <exception cref="OcppConnectionClosedException">The connection closed first.</exception>
+    /// <exception cref="OcppProtocolException">The response violates its schema.</exception>
+    public Task<TResponse> CallAsync<TResponse>(IOcppRequest<TResponse> request, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+        where TResponse : class, IOcppResponse, IOcppMessageReader<TResponse>
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        Session.EnsureMaySend(request.Action, _options);
+        return OcppTypedRpc.CallAsync(_connection, request, _options.Validation, this, timeout, cancellationToken).AsTask();
+    }
+
+    /// <summary>As <see cref="CallAsync{TResponse}(IOcppRequest{TResponse}, TimeSpan?, CancellationToken)"/> with the configured timeout.</summary>
+    /// <typeparam name="TResponse">The response type of the action.</typeparam>
+    /// <param name="request">The request.</param>
+    /// <param name="cancellationToken">Cancels waiting.</param>
+    /// <returns>The validated response.</returns>
+    /// <exception cref="OcppException">See the class remarks.</exception>
+    public Task<TResponse> CallAsync<TResponse>(IOcppRequest<TResponse> request, CancellationToken cancellationToken)
+        where TResponse : class, IOcppResponse, IOcppMessageReader<TResponse>
+        => CallAsync(request, null, cancellationToken);
+
+    /// <summary>Reports a payload violation to the owning Central System (its log, metric and event).</summary>
+    /// <param name="violation">The violation.</param>
+    void IOcppViolationSink.Report(OcppPayloadViolation violation) => _owner?.ReportViolation(this, violation);
+
+    /// <summary>
+    /// Sends any CS→CP request and returns the raw result as a value: the CALLRESULT payload (not yet validated),
+    /// a CALLERROR, a timeout or a disconnect. For generic tooling such as an HTTP command API.
+    /// </summary>
+    /// <param name="request">The request; validated before sending.</param>
+    /// <param name="timeout">How long to wait; <see langword="null"/> for the configured timeout of the action.</param>
+    /// <param name="cancellationToken">Cancels waiting.</param>
+    /// <returns>The call result.</returns>
+    /// <exception cref="ArgumentException">The request violates its schema; nothing was sent.</exception>
+    /// <exception cref="InvalidOperationException">The registration policy forbids the action now; nothing was sent.</exception>
+    public async Task<OcppCallResult> SendAsync(IOcppRequest request, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        Session.EnsureMaySend(request.Action, _options);
+        OcppTypedRpc.ValidateOutgoingRequest(request, _options.Validation, this);
+        return await _connection.CallAsync(request.Action, request, timeout, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>As <see cref="SendAsync(IOcppRequest, TimeSpan?, CancellationToken)"/> with the configured timeout.</summary>
+    /// <param name="request">The request; validated before sending.</param>
+    /// <param name="cancellationToken">Cancels waiting.</param>
+    /// <returns>The call result.</returns>
+    /// <exception cref="ArgumentException">The request violates its schema; nothing was sent.</exception>
+    public Task<OcppCallResult> SendAsync(IOcppRequest request, CancellationToken cancellationToken) => SendAsync(request, null, cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> once the answer to the CALL being handled now has been sent to the charge point, so
+    /// that calls it makes come after that answer on the wire (for instance GetConfiguration after answering a
+    /// BootNotification, or a TriggerMessage after a StatusNotification). Call it from a handler; when no CALL of this
+    /// charge point is being handled, the work starts at once. The work runs off the receive loop; it is dropped when
+    /// the answer cannot be sent (the connection closed). An exception it throws is logged (event 4007).
+    /// </summary>
+    /// <param name="work">The follow-up, given this charge point and a token cancelled when the connection closes.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="work"/> is <see langword="null"/>.</exception>
+    public void AfterResponse(Func<ConnectedChargePoint, CancellationToken, Task> work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        CancellationToken token;
+        lock (_deferredGate)
+        {
+            if (_callInProgress is { } callId)
+            {
+                (_deferred ??= []).Add((callId, work));
+                return;
+            }
+
+            token = _callToken;
+        }
+
+        Start(work, token);
+    }
+
+    /// <summary>Closes the connection.</summary>
+    /// <param name="description">Close reason sent to the charge point.</param>
+    /// <param name="cancellationToken">Cancels the close handshake.</param>
+    /// <returns>A task that completes when closed.</returns>
+    public Task CloseAsync(string? description = null, CancellationToken cancellationToken = default)
+        => _connection.CloseAsync(WebSocketCloseStatus.NormalClosure, description, cancellationToken);
+
+    /// <summary>Returns the identity.</summary>
+    /// <returns><see cref="Id"/>.</returns>
+    public override string ToString() => Id;
+
+    /// <summary>The dispatcher starts handling the CALL <paramref name="uniqueId"/> (see <see cref="AfterResponse"/>).</summary>
+    internal void BeginCall(string uniqueId, CancellationToken connectionToken)
+    {
+        lock (_deferredGate)
+        {
+            _callInProgress = uniqueId;
+            _callToken = connectionToken;
+        }
+    }
+
+    /// <summary>The answer to <paramref name="uniqueId"/> was sent (or could not be): run or drop its deferred work.</summary>
+    internal void ResponseSent(string uniqueId, bool sent)
+    {
+        List<Func<ConnectedChargePoint, CancellationToken, Task>>? due = null;
+        CancellationToken token;
+        lock (_deferredGate)
+        {
+            if (_callInProgress == uniqueId)
+            {
+                _callInProgress = null;
+            }
+
+            token = _callToken;
+            if (_deferred is null)
+            {
+                return;
+            }
+
+            for (var i = _deferred.Count - 1; i >= 0; i--)
+            {
+                if (_deferred[i].CallId == uniqueId)
+                {
+                    (due ??= []).Insert(0, _deferred[i].Work);
+                    _deferred.RemoveAt(i);
+                }
+            }
+        }
+
+        if (sent && due is not null)
+        {
+            foreach (var work in due)
+            {
+                Start(work, token);
+            }
+        }
+    }
+
+    private void Start(Func<ConnectedChargePoint, CancellationToken, Task> work, CancellationToken token)
+        => _ = Task.Run(async () =>
+        {
+            try
+            {
+                await work(this, token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !token.IsCancellationRequested)
+            {
+                _owner?.ReportAfterResponseFailure(this, ex);
+            }
+            catch (OperationCanceledException)
+            {
+                // The connection closed.
+            }
+        }, CancellationToken.None);
+}

@@ -1,0 +1,223 @@
+using Ocpp16.Messages;
+
+namespace Ocpp16.CentralSystem;
+
+/// <summary>
+/// What the Central System knows of one charge point across its connections, kept by the library from the CALLs it
+/// dispatches (whoever answers them): the last BootNotification and the registration status the application answered
+/// (OCPP 1.6 §4.2), each connector's last StatusNotification (§4.9), the last Heartbeat (§4.6) and when the charge point
+/// was last heard from. Kept in memory for the life of the process; <see cref="ConnectedChargePoint.Session"/> and
+/// <see cref="OcppCentralSystem.TryGetSession"/> expose it. Thread-safe; every property is a consistent snapshot.
+/// </summary>
+public sealed class ChargePointSession
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<int, ConnectorStatus> _connectors = [];
+    private long _lastSeenTicks;
+    private BootNotificationRequest? _boot;
+    private DateTimeOffset? _bootedAt;
+    private RegistrationStatus? _registration;
+    private TimeSpan? _interval;
+    private DateTimeOffset? _lastHeartbeat;
+
+    internal ChargePointSession(string chargePointId) => ChargePointId = chargePointId;
+
+    /// <summary>The charge point identity.</summary>
+    public string ChargePointId { get; }
+
+    /// <summary>The last BootNotification received (vendor, model, serial numbers, firmware), or <see langword="null"/> when none was received since this Central System started.</summary>
+    public BootNotificationRequest? BootNotification
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _boot;
+            }
+        }
+    }
+
+    /// <summary>When the last BootNotification was answered (UTC, this Central System's clock).</summary>
+    public DateTimeOffset? BootedAt
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _bootedAt;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The registration status the application answered to the last BootNotification (Accepted, Pending or Rejected,
+    /// OCPP 1.6 §4.2), or <see langword="null"/> when none was answered since this Central System started. Enforced per
+    /// <see cref="CentralSystemOptions.EnforceRegistrationStatus"/>.
+    /// </summary>
+    public RegistrationStatus? RegistrationStatus
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _registration;
+            }
+        }
+    }
+
+    /// <summary>The interval answered with the last BootNotification: the heartbeat interval when Accepted, the retry wait otherwise.</summary>
+    public TimeSpan? Interval
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _interval;
+            }
+        }
+    }
+
+    /// <summary>When the last Heartbeat was received (UTC, this Central System's clock).</summary>
+    public DateTimeOffset? LastHeartbeat
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _lastHeartbeat;
+            }
+        }
+    }
+
+    /// <summary>When the charge point last sent a CALL or connected (UTC, this Central System's clock).</summary>
+    public DateTimeOffset? LastSeen
+    {
+        get
+        {
+            var ticks = Volatile.Read(ref _lastSeenTicks);
+            return ticks == 0 ? null : new DateTimeOffset(ticks, TimeSpan.Zero);
+        }
+    }
+
+    /// <summary>Each connector's last reported status, by connector id (0 = the charge point as a whole), ascending.</summary>
+    public IReadOnlyList<ConnectorStatus> Connectors
+    {
+        get
+        {
+            lock (_gate)
+            {
+                var list = _connectors.Values.ToList();
+                list.Sort(static (a, b) => a.ConnectorId.CompareTo(b.ConnectorId));
+                return list;
+            }
+        }
+    }
+
+    /// <summary>The last reported status of one connector.</summary>
+    /// <param name="connectorId">0 for the charge point as a whole, or 1..n.</param>
+    /// <returns>The status, or <see langword="null"/> when that connector has not reported one.</returns>
+    public ConnectorStatus? GetConnector(int connectorId)
+    {
+        lock (_gate)
+        {
+            return _connectors.GetValueOrDefault(connectorId);
+        }
+    }
+
+    /// <summary>Returns the identity and registration status.</summary>
+    /// <returns>A short description.</returns>
+    public override string ToString() => $"{ChargePointId} ({RegistrationStatus?.ToString() ?? "not booted"})";
+
+    internal void Seen(DateTimeOffset now) => Volatile.Write(ref _lastSeenTicks, now.UtcTicks);
+
+    internal void OnBootNotification(BootNotificationRequest request, BootNotificationResponse response, DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            _boot = request;
+            _bootedAt = now;
+            _registration = response.Status;
+            _interval = TimeSpan.FromSeconds(response.Interval);
+        }
+    }
+
+    internal void OnHeartbeat(DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            _lastHeartbeat = now;
+        }
+    }
+
+    internal void OnStatusNotification(StatusNotificationRequest request, DateTimeOffset now)
+    {
+        var status = new ConnectorStatus(request.ConnectorId, request.Status, request.ErrorCode, request.Info, request.VendorId, request.VendorErrorCode, request.Timestamp, now);
+        lock (_gate)
+        {
+            _connectors[request.ConnectorId] = status;
+        }
+    }
+
+    /// <summary>Whether a CALL from the charge point is served under the registration policy (see <see cref="CentralSystemOptions.EnforceRegistrationStatus"/>).</summary>
+    internal bool Admits(string action, CentralSystemOptions options)
+    {
+        if (!options.EnforceRegistrationStatus || action == BootNotificationRequest.ActionName)
+        {
+            return true;
+        }
+
+        RegistrationStatus? status;
+        lock (_gate)
+        {
+            status = _registration;
+        }
+
+        return status switch
+        {
+            Messages.RegistrationStatus.Accepted => true,
+            Messages.RegistrationStatus.Pending => action == HeartbeatRequest.ActionName,
+            Messages.RegistrationStatus.Rejected => false,
+            _ => !options.RequireBootNotification,
+        };
+    }
+
+    /// <summary>Throws when the registration policy forbids sending <paramref name="action"/> now.</summary>
+    internal void EnsureMaySend(string action, CentralSystemOptions options)
+    {
+        if (!options.EnforceRegistrationStatus)
+        {
+            return;
+        }
+
+        RegistrationStatus? status;
+        lock (_gate)
+        {
+            status = _registration;
+        }
+
+        if (status == Messages.RegistrationStatus.Rejected
+            || (status == Messages.RegistrationStatus.Pending && action is RemoteStartTransactionRequest.ActionName or RemoteStopTransactionRequest.ActionName))
+        {
+            throw new InvalidOperationException($"{action} is not sent to charge point {ChargePointId}: its registration status is {status} (OCPP 1.6 §4.2).");
+        }
+    }
+}
+
+/// <summary>A connector's last reported status (StatusNotification.req, OCPP 1.6 §4.9).</summary>
+/// <param name="ConnectorId">0 for the charge point as a whole, or 1..n.</param>
+/// <param name="Status">The status (Available, Preparing, Charging, …).</param>
+/// <param name="ErrorCode">The error code (NoError when none).</param>
+/// <param name="Info">Free-form additional information, at most 50 characters.</param>
+/// <param name="VendorId">The vendor of <paramref name="VendorErrorCode"/>.</param>
+/// <param name="VendorErrorCode">A vendor-specific error code, at most 50 characters.</param>
+/// <param name="Timestamp">When the status was reached, as the charge point reported it.</param>
+/// <param name="ReceivedAt">When this Central System received it (UTC).</param>
+public sealed record ConnectorStatus(
+    int ConnectorId,
+    ChargePointStatus Status,
+    ChargePointErrorCode ErrorCode,
+    string? Info,
+    string? VendorId,
+    string? VendorErrorCode,
+    DateTimeOffset? Timestamp,
+    DateTimeOffset ReceivedAt);
