@@ -243,6 +243,28 @@ public sealed class ReservationScenarioTests
     }
 
     [Fact]
+    public async Task TC_053_CS_RemoteStart_OnAConnectorReservedForAGroup_IsDecidedByTheParentIdTag()
+    {
+        // Without AuthorizeRemoteTxRequests the parentIdTag cannot be learnt: only the reserved IdTag is accepted.
+        await using var rig = await Rig.StartAsync();
+        await ReserveAsync(rig, 901, 1, "MEMBER-1", parentIdTag: "FLEET");
+        Assert.Equal(RemoteStartStopStatus.Rejected, (await rig.Cs.CallAsync(new RemoteStartTransactionRequest { IdTag = "MEMBER-2", ConnectorId = 1 })).Status);
+
+        // With it, the answer to Authorize decides: a member of the group starts with the reservationId, another tag does not start.
+        await using var authorizing = await Rig.StartAsync(
+            o => o.Configuration["AuthorizeRemoteTxRequests"] = "true",
+            cs => cs.Answers["Authorize"] = call => FakeCentralSystem.Result(call.Str("idTag") == "MEMBER-2" ? "{\"idTagInfo\":{\"status\":\"Accepted\",\"parentIdTag\":\"FLEET\"}}" : "{\"idTagInfo\":{\"status\":\"Accepted\"}}"));
+        await ReserveAsync(authorizing, 902, 1, "MEMBER-1", parentIdTag: "FLEET");
+        authorizing.Hardware.Connector(1).Plug();
+        Assert.Equal(RemoteStartStopStatus.Accepted, (await authorizing.Cs.CallAsync(new RemoteStartTransactionRequest { IdTag = "OUTSIDER", ConnectorId = 1 })).Status);
+        await authorizing.SettleAsync();
+        Assert.Empty(authorizing.Cs.CallsOf("StartTransaction"));
+        Assert.Equal(RemoteStartStopStatus.Accepted, (await authorizing.Cs.CallAsync(new RemoteStartTransactionRequest { IdTag = "MEMBER-2", ConnectorId = 1 })).Status);
+        await authorizing.SettleAsync();
+        Assert.Equal(902, authorizing.Cs.CallsOf("StartTransaction").Single().Int("reservationId"));
+    }
+
+    [Fact]
     public async Task ReserveNow_WithTheSameReservationId_ReplacesTheReservation()
     {
         await using var rig = await Rig.StartAsync();

@@ -449,6 +449,9 @@ internal sealed class Transactions
     {
         var idTag = request.IdTag;
         var localParent = _engine.Authorizer.FindLocally(idTag)?.ParentIdTag;
+
+        // Without AuthorizeRemoteTxRequests no parentIdTag will be learnt: what is known now decides.
+        var final = !_engine.Configuration.GetBoolean(CoreKeys.AuthorizeRemoteTxRequests);
         ConnectorState? c;
         if (request.ConnectorId is { } id)
         {
@@ -456,14 +459,14 @@ internal sealed class Transactions
         }
         else
         {
-            var admitted = _engine.Connectors.All.Where(x => _engine.Admits(x.Id, idTag, localParent, authorized: false)).ToList();
+            var admitted = _engine.Connectors.All.Where(x => _engine.Admits(x.Id, idTag, localParent, authorized: final)).ToList();
             c = admitted.FirstOrDefault(x => x.Plugged && x.IsFree && !x.AwaitingPlug)
                 ?? admitted.FirstOrDefault(x => x.IsFree && !x.AwaitingPlug);
         }
 
         var profile = request.ChargingProfile;
         var accepted = c is not null && c.IsFree && _engine.Connectors.StationOperative
-            && _engine.Admits(c.Id, idTag, localParent, authorized: false)
+            && _engine.Admits(c.Id, idTag, localParent, authorized: final)
             && (profile is null || (profile.ChargingProfilePurpose == ChargingProfilePurposeType.TxProfile && profile.TransactionId is null
                 && (_engine.RemoteStartProfiles is not { } profiles || profiles.CanInstall(c.Id, profile))));
         if (!accepted)
