@@ -98,4 +98,28 @@ internal static partial class ChargePointLog
 
     [LoggerMessage(3026, LogLevel.Information, "Charge point {Identity} disconnected: stopping")]
     public static partial void DisconnectedOnStop(ILogger logger, string identity);
+
+    [LoggerMessage(3027, LogLevel.Information, "{ChargePointId}: A presented IdTag is not authorized: {Reason}")]
+    public static partial void IdTagRefused(ILogger logger, string chargePointId, string reason);
+
+    [LoggerMessage(3028, LogLevel.Information, "{ChargePointId}: SendLocalList {UpdateType} listVersion {ListVersion} with {Entries} entries: {Status}; the list has version {Version}, {Count} entries")]
+    public static partial void LocalListUpdated(ILogger logger, string chargePointId, UpdateType updateType, int listVersion, int entries, UpdateStatus status, int version, int count);
+
+    [LoggerMessage(3029, LogLevel.Debug, "{ChargePointId}: Charging limit of connector {ConnectorId}: {Amperes} A, {Watts} W (none when both are empty)")]
+    public static partial void ChargingLimitApplied(ILogger logger, string chargePointId, int connectorId, decimal? amperes, decimal? watts);
+
+    [LoggerMessage(3030, LogLevel.Information, "{ChargePointId}: ReserveNow {ReservationId} for connector {ConnectorId}: {Status}")]
+    public static partial void ReservationAnswered(ILogger logger, string chargePointId, int reservationId, int connectorId, ReservationStatus status);
+
+    [LoggerMessage(3031, LogLevel.Information, "{ChargePointId}: Reservation {ReservationId} of connector {ConnectorId} ended: {Why}")]
+    public static partial void ReservationEnded(ILogger logger, string chargePointId, int reservationId, int connectorId, string why);
+
+    [LoggerMessage(3032, LogLevel.Information, "{ChargePointId}: ChargingProfile {ChargingProfileId} installed on connector {ConnectorId} ({Purpose}, stackLevel {StackLevel})")]
+    public static partial void ChargingProfileInstalled(ILogger logger, string chargePointId, int chargingProfileId, int connectorId, ChargingProfilePurposeType purpose, int stackLevel);
+
+    [LoggerMessage(3033, LogLevel.Information, "{ChargePointId}: ChargingProfile {ChargingProfileId} for connector {ConnectorId} rejected: {Reason}")]
+    public static partial void ChargingProfileRejected(ILogger logger, string chargePointId, int chargingProfileId, int connectorId, string reason);
+
+    [LoggerMessage(3034, LogLevel.Information, "{ChargePointId}: {Count} ChargingProfiles removed ({ChargingProfileIds})")]
+    public static partial void ChargingProfilesCleared(ILogger logger, string chargePointId, int count, string chargingProfileIds);
 }

@@ -90,11 +90,13 @@ public sealed class ChargePointOptions
     public string? Imsi { get; set; }
 
     /// <summary>
-    /// The feature profiles to run, besides Core (always on): each is a module of the engine; a profile left out answers
-    /// its CS→CP actions with NotSupported and is absent from SupportedFeatureProfiles. Default: Core only (the other
-    /// profiles are being built as engine modules; asking for one that is not available yet fails at construction).
+    /// The feature profiles to run (Core must be among them): each is a module of the engine; a profile left out (e.g.
+    /// <c>options.FeatureProfiles.Remove(OcppFeatureProfile.SmartCharging)</c>) answers its CS→CP actions with the
+    /// CALLERROR NotSupported, declares none of its configuration keys and is absent from SupportedFeatureProfiles.
+    /// Default: every profile this version implements — Core, LocalAuthListManagement, Reservation, RemoteTrigger and
+    /// SmartCharging (FirmwareManagement and Security are not available yet; asking for them fails at construction).
     /// </summary>
-    public ISet<OcppFeatureProfile> FeatureProfiles { get; } = new HashSet<OcppFeatureProfile> { OcppFeatureProfile.Core };
+    public ISet<OcppFeatureProfile> FeatureProfiles { get; } = new HashSet<OcppFeatureProfile>(OcppChargePoint.AvailableProfiles);
 
     /// <summary>
     /// Vendor-specific configuration keys, read by GetConfiguration and changed by ChangeConfiguration like the OCPP

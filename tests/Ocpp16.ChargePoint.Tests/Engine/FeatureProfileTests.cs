@@ -7,7 +7,15 @@ namespace Ocpp16.ChargePoint.Tests.Engine;
 /// <summary>The modules and the action catalog: every CS→CP action of a registered profile has a handler, the rest answer NotSupported.</summary>
 public sealed class FeatureProfileTests
 {
-    private static readonly OcppFeatureProfile[] Registered = [OcppFeatureProfile.Core];
+    /// <summary>The default: every profile this version implements, in the order of SupportedFeatureProfiles.</summary>
+    private static readonly OcppFeatureProfile[] Registered =
+    [
+        OcppFeatureProfile.Core,
+        OcppFeatureProfile.LocalAuthListManagement,
+        OcppFeatureProfile.Reservation,
+        OcppFeatureProfile.RemoteTrigger,
+        OcppFeatureProfile.SmartCharging,
+    ];
 
     [Fact]
     public async Task EveryCentralSystemToChargePointActionOfARegisteredProfile_HasAHandler_AndNoOtherActionHasOne()
@@ -19,7 +27,35 @@ public sealed class FeatureProfileTests
             .Select(a => a.Name)
             .ToHashSet(StringComparer.Ordinal);
         Assert.Equal(expected.Order(), routed.Order());
-        Assert.Equal(9, expected.Count);
+        Assert.Equal(17, expected.Count); // Core 9, Local Auth List 2, Reservation 2, Remote Trigger 1, Smart Charging 3
+    }
+
+    public static TheoryData<OcppFeatureProfile> OptionalProfiles => new()
+    {
+        OcppFeatureProfile.LocalAuthListManagement,
+        OcppFeatureProfile.Reservation,
+        OcppFeatureProfile.RemoteTrigger,
+        OcppFeatureProfile.SmartCharging,
+    };
+
+    [Theory]
+    [MemberData(nameof(OptionalProfiles))]
+    public async Task AProfileLeftOut_AnswersItsActionsNotSupported_HasNoKeys_AndIsNotInSupportedFeatureProfiles(OcppFeatureProfile left)
+    {
+        await using var rig = await Rig.StartAsync(o => o.FeatureProfiles.Remove(left));
+        foreach (var action in OcppActions.All.Where(a => a.Direction == OcppMessageDirection.CentralSystemToChargePoint && a.Profile == left))
+        {
+            var result = await rig.Cs.CallRawAsync(action.Name, new RawJson("{}"));
+            Assert.Equal(OcppErrorCode.NotSupported, result.ErrorCode);
+        }
+
+        Assert.DoesNotContain(rig.ChargePoint.Configuration.Definitions, d => d.Profile == left);
+        Assert.True(rig.ChargePoint.Configuration.TryGetValue("SupportedFeatureProfiles", out var value));
+        Assert.Equal(string.Join(',', Registered.Where(p => p != left)), value);
+
+        // The others still answer.
+        var other = OcppActions.All.First(a => a.Direction == OcppMessageDirection.CentralSystemToChargePoint && a.Profile != left && a.Profile != OcppFeatureProfile.Core && Registered.Contains(a.Profile));
+        Assert.NotEqual(OcppErrorCode.NotSupported, (await rig.Cs.CallRawAsync(other.Name, new RawJson("{}"))).ErrorCode);
     }
 
     [Fact]
