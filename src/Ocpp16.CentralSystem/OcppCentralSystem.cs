@@ -98,7 +98,10 @@ public sealed partial class OcppCentralSystem
     /// </summary>
     public event EventHandler<ChargePointPayloadViolationEventArgs>? PayloadViolation;
 
-    /// <summary>The charge points connected now (the newest connection of each identity).</summary>
+    /// <summary>
+    /// The charge points connected to this node now (the newest connection of each identity). In a cluster, those of
+    /// every node are in <see cref="Cluster.OcppCluster.ChargePoints"/>, and <see cref="TryGetChargePoint"/> finds any of them.
+    /// </summary>
     public IReadOnlyCollection<ConnectedChargePoint> ChargePoints => Registry.Snapshot();
 
     /// <summary>How many identities are connected now.</summary>

@@ -38,6 +38,9 @@ public sealed record ClusterChargePoint(string Id, string NodeId, DateTimeOffset
 /// when the bus can tell that its address is gone (RabbitMQ deletes a node's queue as soon as its connection drops:
 /// about one heartbeat interval), and in any case after <see cref="OcppClusterOptions.NodeTimeout"/> without a sign of
 /// life (a machine or network that goes silent). Its charge points are then forgotten and its calls in flight end.</para>
+/// <para><b>Ownership.</b> When two nodes announce a connection of the same identity, the newer one by its
+/// <see cref="ClusterChargePoint.ConnectedAt"/> (each owner's clock) wins everywhere: keep the nodes' clocks
+/// synchronized (NTP), as a charge point that reconnects within a clock skew may otherwise be kept on its old node.</para>
 /// <para><b>Shared state.</b> Connections, disconnections and session changes (boot information, registration status,
 /// connector statuses, heartbeats) are broadcast; every node keeps them (<see cref="ChargePoints"/>,
 /// <see cref="OcppCentralSystem.TryGetSession"/>). A node that sees no sign of life from another for
