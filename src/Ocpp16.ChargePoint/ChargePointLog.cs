@@ -98,4 +98,25 @@ internal static partial class ChargePointLog
 
     [LoggerMessage(3026, LogLevel.Information, "Charge point {Identity} disconnected: stopping")]
     public static partial void DisconnectedOnStop(ILogger logger, string identity);
+
+    [LoggerMessage(3027, LogLevel.Information, "{ChargePointId}: Firmware update {RequestId}: {Status}")]
+    public static partial void FirmwareStatus(ILogger logger, string chargePointId, int? requestId, string status);
+
+    [LoggerMessage(3028, LogLevel.Warning, "{ChargePointId}: {What} failed (attempt {Attempt} of {MaxAttempts}): {Reason}")]
+    public static partial void TransferFailed(ILogger logger, string chargePointId, string what, int attempt, int maxAttempts, string reason);
+
+    [LoggerMessage(3029, LogLevel.Information, "{ChargePointId}: {What} upload {RequestId}: {Status}")]
+    public static partial void UploadStatus(ILogger logger, string chargePointId, string what, int? requestId, string status);
+
+    [LoggerMessage(3030, LogLevel.Information, "{ChargePointId}: Security event {Type} (critical: {Critical})")]
+    public static partial void SecurityEvent(ILogger logger, string chargePointId, string type, bool critical);
+
+    [LoggerMessage(3031, LogLevel.Warning, "{ChargePointId}: {What} rejected: {Reason}")]
+    public static partial void CertificateRejected(ILogger logger, string chargePointId, string what, string reason);
+
+    [LoggerMessage(3032, LogLevel.Warning, "{ChargePointId}: Security profile {Profile} did not connect in {Attempts} attempts; back to profile {Previous}")]
+    public static partial void SecurityProfileFallback(ILogger logger, string chargePointId, int profile, int attempts, int previous);
+
+    [LoggerMessage(3033, LogLevel.Information, "{ChargePointId}: Security profile {Profile} in use (was {Previous})")]
+    public static partial void SecurityProfileChanged(ILogger logger, string chargePointId, int profile, int previous);
 }

@@ -23,7 +23,12 @@ namespace Ocpp16.ChargePoint;
 public sealed class OcppChargePoint : IAsyncDisposable
 {
     /// <summary>The feature profiles this version implements as engine modules.</summary>
-    internal static readonly IReadOnlySet<OcppFeatureProfile> AvailableProfiles = new HashSet<OcppFeatureProfile> { OcppFeatureProfile.Core };
+    internal static readonly IReadOnlySet<OcppFeatureProfile> AvailableProfiles = new HashSet<OcppFeatureProfile>
+    {
+        OcppFeatureProfile.Core,
+        OcppFeatureProfile.FirmwareManagement,
+        OcppFeatureProfile.Security,
+    };
 
     private readonly ChargePointOptions _options;
     private readonly IChargePointHardware _hardware;
