@@ -100,6 +100,8 @@ internal sealed class FirmwareUpdater : ITransactionObserver
     private bool _installScheduledSent;
     private bool _downloadScheduledSent;
     private int _attempt;
+    private bool _installingAnswered;
+    private Action? _rebootWhenInstallingAnswered;
 
     public FirmwareUpdater(ChargePointEngine engine, IFileTransfer transfer)
     {
@@ -148,7 +150,8 @@ internal sealed class FirmwareUpdater : ITransactionObserver
         {
             case FirmwarePhase.Rebooting:
                 // Rebooted after the installation: report Installed (once the boot is accepted) and the security event.
-                Save(update with { Phase = FirmwarePhase.Installed });
+                _update = update with { Phase = FirmwarePhase.Installed };
+                Save(_update);
                 _engine.SecurityEvents.Report("FirmwareUpdated", $"Firmware from request {update.RequestId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "UpdateFirmware"} installed");
                 ReportInstalled();
                 break;
@@ -419,7 +422,13 @@ internal sealed class FirmwareUpdater : ITransactionObserver
         update = update with { Phase = FirmwarePhase.Installing };
         Save(update);
         _update = update;
-        Send(SignedFirmwareStatus.Installing);
+        _installingAnswered = false;
+        _rebootWhenInstallingAnswered = null;
+        Send(SignedFirmwareStatus.Installing, () =>
+        {
+            _installingAnswered = true;
+            _rebootWhenInstallingAnswered?.Invoke();
+        });
         if (_engine.Hardware.FirmwareInstaller is not { } installer)
         {
             OnInstalled(file, FirmwareInstallationResult.Failed, null);
@@ -455,13 +464,19 @@ internal sealed class FirmwareUpdater : ITransactionObserver
             case FirmwareInstallationResult.Installed:
                 Save(update with { Phase = FirmwarePhase.Rebooting, File = null });
                 _update = update with { Phase = FirmwarePhase.Rebooting, File = null };
+                var reboot = RebootOnce();
                 if (update.Signed)
                 {
-                    Send(SignedFirmwareStatus.InstallRebooting, RebootOnce());
+                    Send(SignedFirmwareStatus.InstallRebooting, reboot);
+                }
+                else if (_installingAnswered)
+                {
+                    reboot();
                 }
                 else
                 {
-                    RebootOnce()();
+                    // UpdateFirmware has no InstallRebooting: the reboot follows the answer to Installing.
+                    _rebootWhenInstallingAnswered = reboot;
                 }
 
                 break;
