@@ -60,7 +60,8 @@ internal static class TestCertificates
         var request = rsa ? new CertificateRequest(subject, rsaKey!, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1) : new CertificateRequest(subject, ecdsa!, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
-        using var publicOnly = request.Create(issuer, NotBefore, NotAfter, Serial());
+        using var issuerKey = issuer.GetECDsaPrivateKey()!;
+        using var publicOnly = request.Create(issuer.SubjectName, X509SignatureGenerator.CreateForECDsa(issuerKey), NotBefore, NotAfter, Serial());
         using var withKey = rsa ? publicOnly.CopyWithPrivateKey(rsaKey!) : publicOnly.CopyWithPrivateKey(ecdsa!);
         return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
     }
