@@ -48,7 +48,15 @@ internal sealed class FakeFileTransfer : IFileTransfer
         {
             var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _held.Enqueue(held);
-            await held.Task.WaitAsync(cancellationToken);
+            try
+            {
+                await held.Task.WaitAsync(cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                held.TrySetCanceled(cancellationToken);
+                throw;
+            }
         }
 
         if (Failure(location) is { } failure)
