@@ -16,12 +16,20 @@ using Ocpp16.Messages;
 // Usage: dotnet run --project samples/MinimalCsms -- [--urls http://127.0.0.1:8180] [--data-dir DIR] [--simulate N]
 //        [--ChargePoints:CP1:Password=secret | --ChargePoints:CP1:PasswordHash=HASH] [--IdTags:TAG=Accepted]
 //        dotnet run --project samples/MinimalCsms -- --hash-password SECRET   (prints a PasswordHash and exits)
+//        dotnet run --project samples/MinimalCsms -- --create-pki DIR [--Csms:CertificateAuthority:Organization CPO]
+//          (writes a demo CA, TLS and firmware signing PKI as PEM files and exits; security profiles 2 and 3: README)
 // The content root is the build output, so appsettings.json and the dashboard are found whatever the working directory is.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory, WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot") });
 
 if (builder.Configuration["hash-password"] is { Length: > 0 } secret)
 {
     Console.WriteLine(ChargePointCredentialStore.HashPassword(secret));
+    return;
+}
+
+if (builder.Configuration["create-pki"] is { Length: > 0 } pkiDirectory)
+{
+    CsmsSecurity.CreatePki(pkiDirectory, builder.Configuration["Csms:CertificateAuthority:Organization"] ?? "MinimalCsms CPO", Console.Out);
     return;
 }
 
@@ -45,11 +53,11 @@ builder.Services.AddSingleton<IIdTagEvaluator>(sp => new IdTagEvaluator(sp.GetRe
 builder.Services.AddSingleton<LiveFeed>();
 builder.Services.AddOpenApi();
 builder.Services.AddProblemDetails();
-builder.Services.AddOcpp16CentralSystem(builder.Configuration.GetSection("Ocpp"))
+var ocpp = builder.Services.AddOcpp16CentralSystem(builder.Configuration.GetSection("Ocpp"))
     .AddCoreHandler<CsmsCoreHandler>()
     .AddFirmwareManagementHandler<CsmsFirmwareHandler>()
-    .AddSecurityHandler<CsmsSecurityHandler>()
-    .AddAuthenticator<ConfiguredPasswordAuthenticator>();
+    .AddSecurityHandler<CsmsSecurityHandler>();
+CsmsSecurity.Configure(builder, ocpp); // TLS (Csms:Tls), the certificate authority (Csms:CertificateAuthority), the authenticator
 
 var app = builder.Build();
 CsmsLog.Database(app.Services.GetRequiredService<ILogger<CsmsDatabase>>(), database.Path, database.SchemaVersion);

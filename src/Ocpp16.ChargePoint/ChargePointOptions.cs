@@ -109,6 +109,9 @@ public sealed class ChargePointOptions
     /// </summary>
     public bool FirmwareDownloadDuringTransactions { get; set; }
 
+    /// <summary>Problems found while binding from configuration (a certificate file that cannot be read), reported by <see cref="FindProblems"/>.</summary>
+    internal List<string> ConfigurationProblems { get; } = [];
+
     /// <summary>Replaces the file transfer client (tests: transfers on virtual time).</summary>
     internal Features.FirmwareManagement.IFileTransfer? FileTransfer { get; set; }
 
@@ -226,7 +229,7 @@ public sealed class ChargePointOptions
     /// <returns>The problems found; empty when the options are valid.</returns>
     internal List<string> FindProblems()
     {
-        var problems = new List<string>();
+        var problems = new List<string>(ConfigurationProblems);
         if (string.IsNullOrWhiteSpace(Identity))
         {
             problems.Add("ChargePointOptions.Identity is required.");
