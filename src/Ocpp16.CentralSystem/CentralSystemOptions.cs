@@ -21,7 +21,7 @@ public sealed class CentralSystemOptions
     public IDictionary<string, TimeSpan> ActionTimeouts { get; } = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
 
     /// <summary>
-    /// Schema validation per action and direction (WIRE-BEHAVIOUR.md): strict by default; see
+    /// Schema validation per action and direction (docs/wire-behaviour.md): strict by default; see
     /// <see cref="OcppValidationPolicy"/>. Violations are reported through <see cref="OcppCentralSystem.PayloadViolation"/>.
     /// </summary>
     public OcppValidationPolicy Validation { get; set; } = new();

@@ -70,7 +70,18 @@ public sealed partial class OcppCentralSystem
         };
         _routes = new ActionRoutes(services, services.GetService<HandlerRegistrations>() ?? new HandlerRegistrations());
         _handshake = new ChargePointHandshake(this, services, _options);
+        if (services.GetService<Cluster.IOcppClusterBus>() is { } bus)
+        {
+            var clusterOptions = services.GetService<IOptions<Cluster.OcppClusterOptions>>()?.Value ?? new Cluster.OcppClusterOptions();
+            Cluster = new Cluster.OcppCluster(this, bus, clusterOptions, _time, _loggerFactory.CreateLogger("Ocpp16.CentralSystem.Cluster"));
+        }
     }
+
+    /// <summary>
+    /// This node's view of the cluster when the Central System is scaled out (a <see cref="Cluster.IOcppClusterBus"/> is
+    /// registered, e.g. by <c>AddRabbitMqScaleOut</c>); <see langword="null"/> on a single node.
+    /// </summary>
+    public Cluster.OcppCluster? Cluster { get; }
 
     /// <summary>
     /// Raised when a charge point has connected (after authentication and the WebSocket upgrade), before its first CALL
@@ -118,12 +129,32 @@ public sealed partial class OcppCentralSystem
 
     internal ConnectionRegistry Registry { get; } = new();
 
-    /// <summary>Finds a connected charge point by identity.</summary>
+    /// <summary>
+    /// Finds a connected charge point by identity: connected to this node, or, in a cluster, to another node (then its
+    /// calls are routed there, with the same API and errors; see <see cref="Cluster.OcppCluster"/>).
+    /// </summary>
     /// <param name="chargePointId">The identity (case-sensitive).</param>
     /// <param name="chargePoint">The charge point when connected.</param>
     /// <returns><see langword="true"/> when connected.</returns>
     public bool TryGetChargePoint(string chargePointId, [NotNullWhen(true)] out ConnectedChargePoint? chargePoint)
-        => Registry.TryGet(chargePointId, out chargePoint);
+    {
+        if (Registry.TryGet(chargePointId, out chargePoint))
+        {
+            return true;
+        }
+
+        if (Cluster is { } cluster && cluster.TryGetChargePoint(chargePointId, out var remote) && !remote.IsLocal)
+        {
+            chargePoint = new ConnectedChargePoint(remote, cluster, _options, _sessions.GetOrAdd(chargePointId), this);
+            return true;
+        }
+
+        return false;
+    }
+
+    internal CentralSystemOptions Options => _options;
+
+    internal ChargePointSession GetOrAddSession(string chargePointId) => _sessions.GetOrAdd(chargePointId);
 
     /// <summary>Finds the session state of a charge point seen since this Central System started, connected or not.</summary>
     /// <param name="chargePointId">The identity (case-sensitive).</param>

@@ -99,24 +99,48 @@ internal static partial class ChargePointLog
     [LoggerMessage(3026, LogLevel.Information, "Charge point {Identity} disconnected: stopping")]
     public static partial void DisconnectedOnStop(ILogger logger, string identity);
 
-    [LoggerMessage(3027, LogLevel.Information, "{ChargePointId}: Firmware update {RequestId}: {Status}")]
+    [LoggerMessage(3027, LogLevel.Information, "{ChargePointId}: A presented IdTag is not authorized: {Reason}")]
+    public static partial void IdTagRefused(ILogger logger, string chargePointId, string reason);
+
+    [LoggerMessage(3028, LogLevel.Information, "{ChargePointId}: SendLocalList {UpdateType} listVersion {ListVersion} with {Entries} entries: {Status}; the list has version {Version}, {Count} entries")]
+    public static partial void LocalListUpdated(ILogger logger, string chargePointId, UpdateType updateType, int listVersion, int entries, UpdateStatus status, int version, int count);
+
+    [LoggerMessage(3029, LogLevel.Debug, "{ChargePointId}: Charging limit of connector {ConnectorId}: {Amperes} A, {Watts} W (none when both are empty)")]
+    public static partial void ChargingLimitApplied(ILogger logger, string chargePointId, int connectorId, decimal? amperes, decimal? watts);
+
+    [LoggerMessage(3030, LogLevel.Information, "{ChargePointId}: ReserveNow {ReservationId} for connector {ConnectorId}: {Status}")]
+    public static partial void ReservationAnswered(ILogger logger, string chargePointId, int reservationId, int connectorId, ReservationStatus status);
+
+    [LoggerMessage(3031, LogLevel.Information, "{ChargePointId}: Reservation {ReservationId} of connector {ConnectorId} ended: {Why}")]
+    public static partial void ReservationEnded(ILogger logger, string chargePointId, int reservationId, int connectorId, string why);
+
+    [LoggerMessage(3032, LogLevel.Information, "{ChargePointId}: ChargingProfile {ChargingProfileId} installed on connector {ConnectorId} ({Purpose}, stackLevel {StackLevel})")]
+    public static partial void ChargingProfileInstalled(ILogger logger, string chargePointId, int chargingProfileId, int connectorId, ChargingProfilePurposeType purpose, int stackLevel);
+
+    [LoggerMessage(3033, LogLevel.Information, "{ChargePointId}: ChargingProfile {ChargingProfileId} for connector {ConnectorId} rejected: {Reason}")]
+    public static partial void ChargingProfileRejected(ILogger logger, string chargePointId, int chargingProfileId, int connectorId, string reason);
+
+    [LoggerMessage(3034, LogLevel.Information, "{ChargePointId}: {Count} ChargingProfiles removed ({ChargingProfileIds})")]
+    public static partial void ChargingProfilesCleared(ILogger logger, string chargePointId, int count, string chargingProfileIds);
+
+    [LoggerMessage(3035, LogLevel.Information, "{ChargePointId}: Firmware update {RequestId}: {Status}")]
     public static partial void FirmwareStatus(ILogger logger, string chargePointId, int? requestId, string status);
 
-    [LoggerMessage(3028, LogLevel.Warning, "{ChargePointId}: {What} failed (attempt {Attempt} of {MaxAttempts}): {Reason}")]
+    [LoggerMessage(3036, LogLevel.Warning, "{ChargePointId}: {What} failed (attempt {Attempt} of {MaxAttempts}): {Reason}")]
     public static partial void TransferFailed(ILogger logger, string chargePointId, string what, int attempt, int maxAttempts, string reason);
 
-    [LoggerMessage(3029, LogLevel.Information, "{ChargePointId}: {What} upload {RequestId}: {Status}")]
+    [LoggerMessage(3037, LogLevel.Information, "{ChargePointId}: {What} upload {RequestId}: {Status}")]
     public static partial void UploadStatus(ILogger logger, string chargePointId, string what, int? requestId, string status);
 
-    [LoggerMessage(3030, LogLevel.Information, "{ChargePointId}: Security event {Type} (critical: {Critical})")]
+    [LoggerMessage(3038, LogLevel.Information, "{ChargePointId}: Security event {Type} (critical: {Critical})")]
     public static partial void SecurityEvent(ILogger logger, string chargePointId, string type, bool critical);
 
-    [LoggerMessage(3031, LogLevel.Warning, "{ChargePointId}: {What} rejected: {Reason}")]
+    [LoggerMessage(3039, LogLevel.Warning, "{ChargePointId}: {What} rejected: {Reason}")]
     public static partial void CertificateRejected(ILogger logger, string chargePointId, string what, string reason);
 
-    [LoggerMessage(3032, LogLevel.Warning, "{ChargePointId}: Security profile {Profile} did not connect in {Attempts} attempts; back to profile {Previous}")]
+    [LoggerMessage(3040, LogLevel.Warning, "{ChargePointId}: Security profile {Profile} did not connect in {Attempts} attempts; back to profile {Previous}")]
     public static partial void SecurityProfileFallback(ILogger logger, string chargePointId, int profile, int attempts, int previous);
 
-    [LoggerMessage(3033, LogLevel.Information, "{ChargePointId}: Security profile {Profile} in use (was {Previous})")]
+    [LoggerMessage(3041, LogLevel.Information, "{ChargePointId}: Security profile {Profile} in use (was {Previous})")]
     public static partial void SecurityProfileChanged(ILogger logger, string chargePointId, int profile, int previous);
 }

@@ -146,11 +146,15 @@ public sealed class ChargePointOptions
     public string? Imsi { get; set; }
 
     /// <summary>
-    /// The feature profiles to run, besides Core (always on): each is a module of the engine; a profile left out answers
-    /// its CS→CP actions with NotSupported and is absent from SupportedFeatureProfiles. Default: Core only (the other
-    /// profiles are being built as engine modules; asking for one that is not available yet fails at construction).
+    /// The feature profiles to run (Core must be among them): each is a module of the engine; a profile left out (e.g.
+    /// <c>options.FeatureProfiles.Remove(OcppFeatureProfile.SmartCharging)</c>) answers its CS→CP actions with the
+    /// CALLERROR NotSupported, declares none of its configuration keys and is absent from SupportedFeatureProfiles.
+    /// Default: the six feature profiles of OCPP 1.6 — Core, FirmwareManagement, LocalAuthListManagement, Reservation,
+    /// RemoteTrigger and SmartCharging. The Security extension (<see cref="OcppFeatureProfile.Security"/>, Security
+    /// Whitepaper ed. 3) is opt-in: it sends SecurityEventNotification, which a Central System without the extension
+    /// does not know, and needs certificates for profiles 2 and 3.
     /// </summary>
-    public ISet<OcppFeatureProfile> FeatureProfiles { get; } = new HashSet<OcppFeatureProfile> { OcppFeatureProfile.Core };
+    public ISet<OcppFeatureProfile> FeatureProfiles { get; } = new HashSet<OcppFeatureProfile>(OcppChargePoint.AvailableProfiles.Where(p => p != OcppFeatureProfile.Security));
 
     /// <summary>
     /// Vendor-specific configuration keys, read by GetConfiguration and changed by ChangeConfiguration like the OCPP
@@ -175,7 +179,7 @@ public sealed class ChargePointOptions
     public string? DataDirectory { get; set; }
 
     /// <summary>
-    /// Schema validation per action and direction (WIRE-BEHAVIOUR.md): strict by default; see
+    /// Schema validation per action and direction (docs/wire-behaviour.md): strict by default; see
     /// <see cref="Ocpp16.Messages.OcppValidationPolicy"/>. Violations are reported through <see cref="OcppChargePoint.PayloadViolation"/>.
     /// </summary>
     public Ocpp16.Messages.OcppValidationPolicy Validation { get; set; } = new();

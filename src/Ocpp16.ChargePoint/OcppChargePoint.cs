@@ -27,6 +27,10 @@ public sealed class OcppChargePoint : IAsyncDisposable
     {
         OcppFeatureProfile.Core,
         OcppFeatureProfile.FirmwareManagement,
+        OcppFeatureProfile.LocalAuthListManagement,
+        OcppFeatureProfile.Reservation,
+        OcppFeatureProfile.RemoteTrigger,
+        OcppFeatureProfile.SmartCharging,
         OcppFeatureProfile.Security,
     };
 

@@ -1,6 +1,6 @@
 namespace Ocpp16.Messages;
 
-/// <summary>How strictly a payload is checked against its schema (WIRE-BEHAVIOUR.md, "Validation strictness").</summary>
+/// <summary>How strictly a payload is checked against its schema (docs/wire-behaviour.md, "Validation strictness").</summary>
 public enum OcppValidationMode
 {
     /// <summary>Every schema constraint is checked; the first violation rejects the payload. The default.</summary>

@@ -11,7 +11,7 @@ public enum OcppPayloadDirection
 }
 
 /// <summary>
-/// Which <see cref="OcppValidationOptions"/> apply to each action and direction (WIRE-BEHAVIOUR.md, "Validation
+/// Which <see cref="OcppValidationOptions"/> apply to each action and direction (docs/wire-behaviour.md, "Validation
 /// strictness"): strict everywhere by default, with overrides such as "accept and report a non-multiple-of-0.1 limit
 /// in SetChargingProfile we send" or "be lenient with MeterValues we receive". Configure before use; reads are
 /// thread-safe afterwards.

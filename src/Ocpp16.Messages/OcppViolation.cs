@@ -2,7 +2,7 @@ namespace Ocpp16.Messages;
 
 /// <summary>
 /// One violation of an OCPP 1.6 JSON schema found while reading or validating a payload, with the OCPP-J
-/// CALLERROR code it maps to (see WIRE-BEHAVIOUR.md; OCPP-J 1.6 §4.2.3 Table 7).
+/// CALLERROR code it maps to (see docs/wire-behaviour.md; OCPP-J 1.6 §4.2.3 Table 7).
 /// </summary>
 public sealed class OcppViolation
 {

@@ -83,10 +83,27 @@ public sealed class OcppCallResult
         _ => throw new OcppConnectionClosedException("The connection closed before the OCPP call '" + Action + "' was answered."),
     };
 
-    internal static OcppCallResult FromResult(string uniqueId, string action, TimeSpan timeout, ReadOnlySpan<byte> payload) =>
+    /// <summary>
+    /// A CALLRESULT (for transports and routers that carry a call's outcome elsewhere, e.g. between the nodes of a
+    /// Central System cluster).
+    /// </summary>
+    /// <param name="uniqueId">The unique id of the CALL.</param>
+    /// <param name="action">The action of the CALL.</param>
+    /// <param name="timeout">The timeout that applied.</param>
+    /// <param name="payload">The UTF-8 JSON payload of the CALLRESULT (copied).</param>
+    /// <returns>The result.</returns>
+    public static OcppCallResult FromResult(string uniqueId, string action, TimeSpan timeout, ReadOnlySpan<byte> payload) =>
         new(OcppCallStatus.Result, uniqueId, action, timeout) { Payload = payload.ToArray() };
 
-    internal static OcppCallResult FromError(string uniqueId, string action, TimeSpan timeout, string rawCode, string? description, ReadOnlySpan<byte> details) =>
+    /// <summary>A CALLERROR (OCPP-J 1.6 §4.2.3), as <see cref="FromResult"/>.</summary>
+    /// <param name="uniqueId">The unique id of the CALL.</param>
+    /// <param name="action">The action of the CALL.</param>
+    /// <param name="timeout">The timeout that applied.</param>
+    /// <param name="rawCode">The errorCode as received (an unknown code maps to GenericError in <see cref="ErrorCode"/>).</param>
+    /// <param name="description">The errorDescription.</param>
+    /// <param name="details">The errorDetails JSON (copied; empty for none).</param>
+    /// <returns>The result.</returns>
+    public static OcppCallResult FromError(string uniqueId, string action, TimeSpan timeout, string rawCode, string? description, ReadOnlySpan<byte> details) =>
         new(OcppCallStatus.Error, uniqueId, action, timeout)
         {
             ErrorCode = OcppErrorCodes.Parse(rawCode),
@@ -95,10 +112,20 @@ public sealed class OcppCallResult
             ErrorDetails = details.IsEmpty ? ReadOnlyMemory<byte>.Empty : details.ToArray(),
         };
 
-    internal static OcppCallResult FromTimeout(string uniqueId, string action, TimeSpan timeout) =>
+    /// <summary>No answer within the timeout, as <see cref="FromResult"/>.</summary>
+    /// <param name="uniqueId">The unique id of the CALL.</param>
+    /// <param name="action">The action of the CALL.</param>
+    /// <param name="timeout">The timeout that passed.</param>
+    /// <returns>The result.</returns>
+    public static OcppCallResult FromTimeout(string uniqueId, string action, TimeSpan timeout) =>
         new(OcppCallStatus.Timeout, uniqueId, action, timeout);
 
-    internal static OcppCallResult FromDisconnect(string uniqueId, string action, TimeSpan timeout) =>
+    /// <summary>The connection closed (or was closed) before an answer, as <see cref="FromResult"/>.</summary>
+    /// <param name="uniqueId">The unique id of the CALL.</param>
+    /// <param name="action">The action of the CALL.</param>
+    /// <param name="timeout">The timeout that applied.</param>
+    /// <returns>The result.</returns>
+    public static OcppCallResult FromDisconnect(string uniqueId, string action, TimeSpan timeout) =>
         new(OcppCallStatus.Disconnected, uniqueId, action, timeout);
 
     private static bool IsEmptyObject(ReadOnlySpan<byte> json) => json.Trim(" \t\r\n"u8).SequenceEqual("{}"u8);

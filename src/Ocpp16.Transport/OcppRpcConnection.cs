@@ -14,12 +14,12 @@ namespace Ocpp16.Transport;
 /// The OCPP-J 1.6 RPC layer for one peer (OCPP-J 1.6 §4): frames CALL / CALLRESULT / CALLERROR over an
 /// <see cref="IOcppTransport"/>, correlates answers with outbound calls, keeps at most one outbound CALL in flight,
 /// applies call timeouts, dispatches inbound CALLs to an <see cref="IOcppRequestHandler"/> and answers malformed input
-/// as WIRE-BEHAVIOUR.md specifies.
+/// as docs/wire-behaviour.md specifies.
 /// </summary>
 /// <remarks>
 /// <para>Start the single receive loop with <see cref="RunAsync"/>; it returns when the connection ends, and every
 /// pending or queued <see cref="CallAsync"/> then completes at once with <see cref="OcppCallStatus.Disconnected"/>.</para>
-/// <para>Malformed input (see WIRE-BEHAVIOUR.md): a frame that is not JSON, not an array or whose unique id is not a
+/// <para>Malformed input (see docs/wire-behaviour.md): a frame that is not JSON, not an array or whose unique id is not a
 /// string gets no reply, except that a frame starting like <c>[2,"&lt;id&gt;"</c> is answered with FormationViolation;
 /// a CALL with an empty unique id gets FormationViolation, one longer than 36 characters PropertyConstraintViolation,
 /// one reusing the id of a CALL still being handled ProtocolError, one whose action is not a string or whose payload is
@@ -304,20 +304,14 @@ public sealed class OcppRpcConnection : IAsyncDisposable
     }
 
     /// <summary>
-    /// Stops the receive loop as cancelling <see cref="RunAsync"/>'s token does: the transport is closed with 1001
-    /// (EndpointUnavailable), best effort, then the loop ends and pending calls complete as disconnected. Used by the
-    /// Central System when the application stops, with one registration for all connections instead of a linked token
-    /// per connection.
-    /// </summary>
-    internal void Stop() => _ = StopAsync();
-
-    /// <summary>
-    /// Sends the 1001 close frame (at most 2 s), waits for the peer's close frame to end the receive loop (at most 2 s),
-    /// then cancels the lifetime, which ends the loop if it is still running. The close frame goes first because a
-    /// cancelled WebSocket receive aborts the socket, which could not send it afterwards.
+    /// Stops the connection at once, as a server does when its application stops (OCPP-J 1.6 §5; WebSocket 1001 "going
+    /// away"): sends the 1001 (EndpointUnavailable) close frame (at most 2 s), waits for the peer's close frame to end
+    /// the receive loop (at most 2 s), then ends the loop if it still runs; CALLs in flight or being handled complete
+    /// as disconnected. Unlike <see cref="CloseAsync"/> it does not wait for them. Cancelling <see cref="RunAsync"/>'s
+    /// token does the same; this needs no linked token per connection.
     /// </summary>
     /// <returns>A task that completes when the connection has stopped or was given up on; never faults.</returns>
-    internal async Task StopAsync()
+    public async Task StopAsync()
     {
         Volatile.Write(ref _stopRequested, true);
         if (!IsDisconnected && Volatile.Read(ref _disposed) == 0)
@@ -460,7 +454,7 @@ public sealed class OcppRpcConnection : IAsyncDisposable
     {
         // The caller's token cancels the lifetime (one registration, no linked source); the loop watches the lifetime.
         using var stop = cancellationToken.CanBeCanceled
-            ? cancellationToken.UnsafeRegister(static state => ((OcppRpcConnection)state!).Stop(), this)
+            ? cancellationToken.UnsafeRegister(static state => _ = ((OcppRpcConnection)state!).StopAsync(), this)
             : default;
         var token = _lifetime.Token;
         var webSocket = _transport as WebSocketOcppTransport;

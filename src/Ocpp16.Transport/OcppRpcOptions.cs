@@ -67,7 +67,7 @@ public sealed class OcppRpcOptions
     }
 
     /// <summary>
-    /// After this many malformed frames in a row (see WIRE-BEHAVIOUR.md) the connection is closed with 1002
+    /// After this many malformed frames in a row (see docs/wire-behaviour.md) the connection is closed with 1002
     /// (<see cref="System.Net.WebSockets.WebSocketCloseStatus.ProtocolError"/>). Default 10; at least 1.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is less than 1.</exception>

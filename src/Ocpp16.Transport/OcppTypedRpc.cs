@@ -39,11 +39,46 @@ public static class OcppTypedRpc
     /// <exception cref="OcppTimeoutException">No answer within the timeout.</exception>
     /// <exception cref="OcppConnectionClosedException">The connection closed before the answer.</exception>
     /// <exception cref="OcppProtocolException">The answer violates the response schema.</exception>
-    public static async ValueTask<TResponse> CallAsync<TResponse>(OcppRpcConnection connection, IOcppRequest<TResponse> request, OcppValidationPolicy? policy, IOcppViolationSink? report, TimeSpan? timeout, CancellationToken cancellationToken)
+    public static ValueTask<TResponse> CallAsync<TResponse>(OcppRpcConnection connection, IOcppRequest<TResponse> request, OcppValidationPolicy? policy, IOcppViolationSink? report, TimeSpan? timeout, CancellationToken cancellationToken)
         where TResponse : class, IOcppResponse, IOcppMessageReader<TResponse>
     {
+        ArgumentNullException.ThrowIfNull(connection);
+        return CallAsync(connection, static (c, action, payload, t, ct) => c.CallAsync(action, payload, t, ct), request, policy, report, timeout, cancellationToken);
+    }
+
+    /// <summary>
+    /// As the other overload, over any way of making the call (<paramref name="send"/> gets the action, the validated
+    /// request and the timeout, and returns the raw outcome): for routers that carry a CALL to where its connection is,
+    /// such as a node of a Central System cluster.
+    /// </summary>
+    /// <typeparam name="TState">The state passed to <paramref name="send"/>.</typeparam>
+    /// <typeparam name="TResponse">The generated response type of the action.</typeparam>
+    /// <param name="state">Passed to <paramref name="send"/>.</param>
+    /// <param name="send">Makes the call and returns its outcome as a value.</param>
+    /// <param name="request">The request payload.</param>
+    /// <param name="policy">Validation per action and direction; <see langword="null"/> for strict.</param>
+    /// <param name="report">Receives every violation found; may be <see langword="null"/>.</param>
+    /// <param name="timeout">The answer timeout, passed to <paramref name="send"/>.</param>
+    /// <param name="cancellationToken">Cancels waiting.</param>
+    /// <returns>The validated response.</returns>
+    /// <exception cref="ArgumentException">The request violates its schema (nothing is sent).</exception>
+    /// <exception cref="OcppCallErrorException">The peer answered CALLERROR.</exception>
+    /// <exception cref="OcppTimeoutException">No answer within the timeout.</exception>
+    /// <exception cref="OcppConnectionClosedException">The connection closed before the answer.</exception>
+    /// <exception cref="OcppProtocolException">The answer violates the response schema.</exception>
+    public static async ValueTask<TResponse> CallAsync<TState, TResponse>(
+        TState state,
+        Func<TState, string, IOcppJsonWritable, TimeSpan?, CancellationToken, ValueTask<OcppCallResult>> send,
+        IOcppRequest<TResponse> request,
+        OcppValidationPolicy? policy,
+        IOcppViolationSink? report,
+        TimeSpan? timeout,
+        CancellationToken cancellationToken)
+        where TResponse : class, IOcppResponse, IOcppMessageReader<TResponse>
+    {
+        ArgumentNullException.ThrowIfNull(send);
         ValidateOutgoingRequest(request, policy, report);
-        var result = await connection.CallAsync(request.Action, request, timeout, cancellationToken).ConfigureAwait(false);
+        var result = await send(state, request.Action, request, timeout, cancellationToken).ConfigureAwait(false);
         if (result.Status != OcppCallStatus.Result)
         {
             result.EnsureSuccess();

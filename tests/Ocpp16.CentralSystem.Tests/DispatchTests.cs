@@ -4,7 +4,7 @@ using Ocpp16.Transport;
 
 namespace Ocpp16.CentralSystem.Tests;
 
-/// <summary>How the Central System answers the CALLs of a charge point (WIRE-BEHAVIOUR.md), over real Kestrel with exact frames.</summary>
+/// <summary>How the Central System answers the CALLs of a charge point (docs/wire-behaviour.md), over real Kestrel with exact frames.</summary>
 public sealed class DispatchTests
 {
     private const string ValidStatus = "{\"connectorId\":1,\"errorCode\":\"NoError\",\"status\":\"Available\"}";

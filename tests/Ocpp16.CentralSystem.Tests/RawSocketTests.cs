@@ -49,7 +49,7 @@ public sealed class RawSocketTests
         await using var server = await TestServer.StartAsync();
         using var socket = await ConnectAsync(server, "CP-RAW-1");
 
-        // An empty text message is not JSON: no answer (WIRE-BEHAVIOUR.md), the connection lives on.
+        // An empty text message is not JSON: no answer (docs/wire-behaviour.md), the connection lives on.
         await socket.SendAsync(ReadOnlyMemory<byte>.Empty, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
 
         // A CALL split over three WebSocket frames is one message.

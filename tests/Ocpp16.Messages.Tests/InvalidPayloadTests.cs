@@ -4,7 +4,7 @@ namespace Ocpp16.Messages.Tests;
 
 /// <summary>
 /// Every invalid variant derived from each schema (see <see cref="MutationCatalog"/>) is rejected in Strict mode with the
-/// error code of WIRE-BEHAVIOUR.md and the JSON path of the offending value.
+/// error code of docs/wire-behaviour.md and the JSON path of the offending value.
 /// </summary>
 public sealed class InvalidPayloadTests
 {

@@ -2,7 +2,7 @@ using Ocpp16.Messages.Tests.Infrastructure;
 
 namespace Ocpp16.Messages.Tests;
 
-/// <summary>Strict (default), Lenient and Off validation modes (WIRE-BEHAVIOUR.md, "Validation strictness").</summary>
+/// <summary>Strict (default), Lenient and Off validation modes (docs/wire-behaviour.md, "Validation strictness").</summary>
 public sealed class ValidationModeTests
 {
     private static readonly OcppValidationOptions Lenient = new() { Mode = OcppValidationMode.Lenient };

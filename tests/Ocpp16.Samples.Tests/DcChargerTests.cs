@@ -281,3 +281,46 @@ public sealed class DcChargerStatusTests
         await charger.WaitForOutputAsync("Connector must be 1 to 2.", TimeSpan.FromSeconds(10));
     }
 }
+
+/// <summary>The reference station's profiles and limits, as GetConfiguration of all keys reports them.</summary>
+public sealed class DcChargerProfileTests
+{
+    [Fact]
+    public async Task GetConfiguration_of_all_keys_lists_the_Core_LocalAuthList_Reservation_and_SmartCharging_keys_with_the_reference_values()
+    {
+        await using var rig = await Rig.StartAsync();
+        await rig.StartConnectedChargerAsync("CP1");
+
+        var (status, body, text) = await rig.Api.PostCommandAsync("CP1", "GetConfiguration", "{}");
+        Assert.True(status == System.Net.HttpStatusCode.OK, $"{(int)status}: {text}");
+        var keys = body!.Value.GetProperty("configurationKey").EnumerateArray().ToDictionary(k => Api.String(k, "key")!, k => Api.String(k, "value"));
+        var expected = new Dictionary<string, string>
+        {
+            ["SupportedFeatureProfiles"] = "Core,LocalAuthListManagement,Reservation,RemoteTrigger,SmartCharging",
+            ["NumberOfConnectors"] = "2",
+            ["GetConfigurationMaxKeys"] = "3",
+            ["MeterValuesSampledDataMaxLength"] = "8",
+            ["LocalAuthListEnabled"] = "true",
+            ["LocalAuthListMaxLength"] = "100000",
+            ["SendLocalListMaxLength"] = "100",
+            ["ReserveConnectorZeroSupported"] = "false",
+            ["ChargeProfileMaxStackLevel"] = "5",
+            ["ChargingScheduleAllowedChargingRateUnit"] = "Current",
+            ["ChargingScheduleMaxPeriods"] = "24",
+            ["MaxChargingProfilesInstalled"] = "20",
+        };
+        foreach (var (key, value) in expected)
+        {
+            Assert.True(keys.TryGetValue(key, out var actual) && actual == value, $"{key}: expected {value}, got {actual ?? "(absent)"}. {text}");
+        }
+
+        // The profiles answer: the list is empty, connector 0 cannot be reserved, the composite is in A.
+        (status, body, text) = await rig.Api.PostCommandAsync("CP1", "GetLocalListVersion", "{}");
+        Assert.True(status == System.Net.HttpStatusCode.OK && body!.Value.GetProperty("listVersion").GetInt32() == 0, text);
+        (status, body, text) = await rig.Api.PostCommandAsync("CP1", "ReserveNow", """{"connectorId":0,"expiryDate":"2099-01-01T00:00:00Z","idTag":"T","reservationId":1}""");
+        Assert.True(status == System.Net.HttpStatusCode.OK && Api.String(body!.Value, "status") == "Rejected", text);
+        (status, body, text) = await rig.Api.PostCommandAsync("CP1", "GetCompositeSchedule", """{"connectorId":1,"duration":60}""");
+        Assert.True(status == System.Net.HttpStatusCode.OK && Api.String(body!.Value, "status") == "Accepted", text);
+        Assert.Equal("A", Api.String(body!.Value.GetProperty("chargingSchedule"), "chargingRateUnit"));
+    }
+}

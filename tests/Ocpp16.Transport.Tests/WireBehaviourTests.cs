@@ -4,7 +4,7 @@ using Ocpp16.Messages;
 namespace Ocpp16.Transport.Tests;
 
 /// <summary>
-/// Every WIRE-BEHAVIOUR.md row the RPC connection implements: the raw frame goes over the in-memory pair, the exact
+/// Every docs/wire-behaviour.md row the RPC connection implements: the raw frame goes over the in-memory pair, the exact
 /// answer (or its absence) is checked, then a probe proves the connection still works and nothing else was sent.
 /// </summary>
 public sealed class WireBehaviourTests

@@ -21,13 +21,28 @@ namespace Ocpp16.CentralSystem;
 /// </remarks>
 public sealed partial class ConnectedChargePoint : IOcppViolationSink
 {
-    private readonly OcppRpcConnection _connection;
+    private readonly OcppRpcConnection? _connection;
+    private readonly Cluster.OcppCluster? _cluster;
+    private readonly Cluster.ClusterChargePoint? _remote;
     private readonly CentralSystemOptions _options;
     private readonly OcppCentralSystem? _owner;
     private readonly Lock _deferredGate = new();
     private string? _callInProgress;
     private CancellationToken _callToken;
     private List<(string CallId, Func<ConnectedChargePoint, CancellationToken, Task> Work)>? _deferred;
+
+    /// <summary>A charge point connected to another node of the cluster: its calls are routed to that node.</summary>
+    internal ConnectedChargePoint(Cluster.ClusterChargePoint remote, Cluster.OcppCluster cluster, CentralSystemOptions options, ChargePointSession session, OcppCentralSystem owner)
+    {
+        Id = remote.Id;
+        _owner = owner;
+        _cluster = cluster;
+        _remote = remote;
+        _options = options;
+        RemoteAddress = remote.RemoteAddress;
+        ConnectedAt = remote.ConnectedAt;
+        Session = session;
+    }
 
     internal ConnectedChargePoint(string id, OcppRpcConnection connection, CentralSystemOptions options, string? remoteAddress, DateTimeOffset connectedAt, ChargePointSession session, OcppCentralSystem? owner = null)
     {
@@ -52,8 +67,18 @@ public sealed partial class ConnectedChargePoint : IOcppViolationSink
     /// <summary>When the WebSocket connection was accepted (UTC).</summary>
     public DateTimeOffset ConnectedAt { get; }
 
-    /// <summary>Whether the connection has closed.</summary>
-    public bool IsDisconnected => _connection.IsDisconnected;
+    /// <summary>Whether the connection has closed (for a charge point of another node: whether that node no longer holds it).</summary>
+    public bool IsDisconnected => _connection?.IsDisconnected
+        ?? !(_cluster!.TryGetChargePoint(Id, out var now) && now.NodeId == _remote!.NodeId && now.ConnectedAt == _remote.ConnectedAt);
+
+    /// <summary>
+    /// The cluster node that holds this charge point's connection, when the Central System runs as a cluster
+    /// (<see cref="Cluster.OcppCluster"/>); <see langword="null"/> on a single node.
+    /// </summary>
+    public string? NodeId => _remote?.NodeId ?? _owner?.Cluster?.NodeId;
+
+    /// <summary>Whether this charge point is connected to another node of the cluster (its calls are routed there).</summary>
+    public bool IsRemote => _remote is not null;
 
     /// <summary>
     /// The charge point's session state (boot information, registration status, connector statuses, last heartbeat,
@@ -61,7 +86,7 @@ public sealed partial class ConnectedChargePoint : IOcppViolationSink
     /// </summary>
     public ChargePointSession Session { get; }
 
-    internal OcppRpcConnection Connection => _connection;
+    internal OcppRpcConnection Connection => _connection ?? throw new InvalidOperationException($"Charge point {Id} is connected to node {_remote!.NodeId}, not to this one.");
 
     /// <summary>The next older live connection with the same identity, if any (the Central System's registry chain).</summary>
     internal ConnectedChargePoint? OlderSameIdentity { get; set; }
@@ -86,8 +111,14 @@ public sealed partial class ConnectedChargePoint : IOcppViolationSink
     {
         ArgumentNullException.ThrowIfNull(request);
         Session.EnsureMaySend(request.Action, _options);
-        return OcppTypedRpc.CallAsync(_connection, request, _options.Validation, this, timeout, cancellationToken).AsTask();
+        return _connection is not null
+            ? OcppTypedRpc.CallAsync(_connection, request, _options.Validation, this, timeout, cancellationToken).AsTask()
+            : OcppTypedRpc.CallAsync(this, static (cp, action, payload, t, ct) => cp.RouteAsync(action, payload, t, ct), request, _options.Validation, this, timeout, cancellationToken).AsTask();
     }
+
+    /// <summary>A CALL to a charge point of another node, with the timeout a local call would have.</summary>
+    private ValueTask<OcppCallResult> RouteAsync(string action, IOcppJsonWritable payload, TimeSpan? timeout, CancellationToken cancellationToken)
+        => _cluster!.CallAsync(_remote!, action, payload, timeout ?? (_options.ActionTimeouts.TryGetValue(action, out var configured) ? configured : _options.CallTimeout), cancellationToken);
 
     /// <summary>As <see cref="CallAsync{TResponse}(IOcppRequest{TResponse}, TimeSpan?, CancellationToken)"/> with the configured timeout.</summary>
     /// <typeparam name="TResponse">The response type of the action.</typeparam>
@@ -118,7 +149,9 @@ public sealed partial class ConnectedChargePoint : IOcppViolationSink
         ArgumentNullException.ThrowIfNull(request);
         Session.EnsureMaySend(request.Action, _options);
         OcppTypedRpc.ValidateOutgoingRequest(request, _options.Validation, this);
-        return await _connection.CallAsync(request.Action, request, timeout, cancellationToken).ConfigureAwait(false);
+        return _connection is not null
+            ? await _connection.CallAsync(request.Action, request, timeout, cancellationToken).ConfigureAwait(false)
+            : await RouteAsync(request.Action, request, timeout, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>As <see cref="SendAsync(IOcppRequest, TimeSpan?, CancellationToken)"/> with the configured timeout.</summary>
@@ -160,7 +193,8 @@ public sealed partial class ConnectedChargePoint : IOcppViolationSink
     /// <param name="cancellationToken">Cancels the close handshake.</param>
     /// <returns>A task that completes when closed.</returns>
     public Task CloseAsync(string? description = null, CancellationToken cancellationToken = default)
-        => _connection.CloseAsync(WebSocketCloseStatus.NormalClosure, description, cancellationToken);
+        => _connection?.CloseAsync(WebSocketCloseStatus.NormalClosure, description, cancellationToken)
+            ?? _cluster!.CloseAsync(_remote!, description, cancellationToken);
 
     /// <summary>Returns the identity.</summary>
     /// <returns><see cref="Id"/>.</returns>

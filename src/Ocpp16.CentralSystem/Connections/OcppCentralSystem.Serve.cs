@@ -54,13 +54,14 @@ public sealed partial class OcppCentralSystem
                 }
 
                 CentralSystemLog.Connected(Logger, id, transport.RemoteAddress);
+                Cluster?.OnLocalConnected(chargePoint);
                 Raise(ChargePointConnected, chargePoint, id, nameof(ChargePointConnected));
 
                 // Connections end when the socket closes or when the application stops (closed with 1001 Going Away, see
                 // StopAllAsync), so a graceful shutdown does not wait for charge points to hang up.
                 if (stopping)
                 {
-                    connection.Stop();
+                    _ = connection.StopAsync();
                 }
 
                 closeInfo = await connection.RunAsync().ConfigureAwait(false);
@@ -69,6 +70,7 @@ public sealed partial class OcppCentralSystem
             {
                 Registry.Unregister(chargePoint);
                 OcppMetrics.ChargePointDisconnected();
+                Cluster?.OnLocalDisconnected(chargePoint);
             }
 
             CentralSystemLog.Disconnected(Logger, id, closeInfo.CloseStatus?.ToString() ?? "connection lost");

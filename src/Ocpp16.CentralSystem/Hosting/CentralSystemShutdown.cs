@@ -3,7 +3,9 @@ using Microsoft.Extensions.Hosting;
 namespace Ocpp16.CentralSystem;
 
 /// <summary>
-/// Closes every charge point connection with 1001 (Going Away) when the application stops. Registered by
+/// Joins the cluster before the server accepts connections, when the Central System is scaled out
+/// (<see cref="Cluster.OcppCluster"/>), and closes every charge point connection with 1001 (Going Away) when the
+/// application stops, then leaves the cluster. Registered by
 /// <c>AddOcpp16CentralSystem</c>; it acts in <see cref="IHostedLifecycleService.StoppingAsync"/>, which the host runs
 /// before stopping any hosted service, Kestrel included: the close frames still reach the charge points and the
 /// shutdown does not wait for them to hang up.
@@ -11,7 +13,7 @@ namespace Ocpp16.CentralSystem;
 internal sealed class CentralSystemShutdown(OcppCentralSystem centralSystem) : IHostedLifecycleService
 {
     /// <inheritdoc />
-    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StartingAsync(CancellationToken cancellationToken) => centralSystem.Cluster?.StartAsync(cancellationToken) ?? Task.CompletedTask;
 
     /// <inheritdoc />
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -20,7 +22,14 @@ internal sealed class CentralSystemShutdown(OcppCentralSystem centralSystem) : I
     public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <inheritdoc />
-    public Task StoppingAsync(CancellationToken cancellationToken) => centralSystem.StopAllAsync(cancellationToken);
+    public async Task StoppingAsync(CancellationToken cancellationToken)
+    {
+        await centralSystem.StopAllAsync(cancellationToken).ConfigureAwait(false);
+        if (centralSystem.Cluster is { } cluster)
+        {
+            await cluster.StopAsync().ConfigureAwait(false);
+        }
+    }
 
     /// <inheritdoc />
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -84,6 +84,13 @@ internal sealed class ChargePointHandshake
     /// <summary>The duplicate connection policy; on success the identity is reserved until served or released.</summary>
     private bool Admit(HttpContext context, string id)
     {
+        if (_options.DuplicateConnections == DuplicateConnectionPolicy.RejectNew && _owner.Cluster?.IsOwnedElsewhere(id) == true)
+        {
+            CentralSystemLog.Refused(_owner.Logger, id, "already connected to another node of the cluster");
+            context.Response.StatusCode = StatusCodes.Status409Conflict;
+            return false;
+        }
+
         if (_owner.Registry.TryBeginAdmission(id, _options.DuplicateConnections))
         {
             return true;

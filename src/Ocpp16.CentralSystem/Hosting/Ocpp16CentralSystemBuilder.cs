@@ -108,6 +108,36 @@ public sealed class Ocpp16CentralSystemBuilder
         return this;
     }
 
+    /// <summary>
+    /// Makes this Central System one node of a cluster (scale-out): several nodes behind a load balancer act as one, and
+    /// a call to a charge point connected to another node is routed there (see <see cref="Cluster.OcppCluster"/> for the
+    /// delivery guarantee). The node joins when the application starts (before it accepts connections) and leaves when
+    /// it stops. For RabbitMQ, use <c>AddRabbitMqScaleOut</c> of the Ocpp16.CentralSystem.RabbitMq package.
+    /// </summary>
+    /// <param name="createBus">Creates the bus (singleton; disposed with the service provider).</param>
+    /// <param name="configure">Configures <see cref="Cluster.OcppClusterOptions"/>, validated when the application starts; optional.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="InvalidOperationException">A cluster bus is already registered.</exception>
+    public Ocpp16CentralSystemBuilder AddScaleOut(Func<IServiceProvider, Cluster.IOcppClusterBus> createBus, Action<Cluster.OcppClusterOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(createBus);
+        if (Services.Any(d => d.ServiceType == typeof(Cluster.IOcppClusterBus)))
+        {
+            throw new InvalidOperationException("A cluster bus (scale-out) is already registered.");
+        }
+
+        Services.AddSingleton(createBus);
+        var options = Services.AddOptions<Cluster.OcppClusterOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.ValidateOnStart();
+        Services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Options.IValidateOptions<Cluster.OcppClusterOptions>, Cluster.OcppClusterOptionsValidator>());
+        return this;
+    }
+
     private Ocpp16CentralSystemBuilder AddHandler<TService, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TImplementation>(ServiceLifetime lifetime)
         where TService : class
         where TImplementation : class, TService

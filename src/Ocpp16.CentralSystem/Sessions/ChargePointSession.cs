@@ -199,6 +199,9 @@ public sealed class ChargePointSession
     /// <returns>A short description.</returns>
     public override string ToString() => $"{ChargePointId} ({RegistrationStatus?.ToString() ?? "not booted"})";
 
+    /// <summary>Raised after a BootNotification, Heartbeat or StatusNotification changed the session (the cluster shares it).</summary>
+    internal event Action<ChargePointSession>? Changed;
+
     internal void Seen(DateTimeOffset now) => Volatile.Write(ref _lastSeenTicks, now.UtcTicks);
 
     internal void OnBootNotification(BootNotificationRequest request, BootNotificationResponse response, DateTimeOffset now)
@@ -210,6 +213,8 @@ public sealed class ChargePointSession
             _registration = response.Status;
             _interval = TimeSpan.FromSeconds(response.Interval);
         }
+
+        Changed?.Invoke(this);
     }
 
     internal void OnHeartbeat(DateTimeOffset now)
@@ -218,6 +223,8 @@ public sealed class ChargePointSession
         {
             _lastHeartbeat = now;
         }
+
+        Changed?.Invoke(this);
     }
 
     internal void OnSecurityEvent(SecurityEventNotificationRequest request, DateTimeOffset now)
@@ -266,6 +273,55 @@ public sealed class ChargePointSession
         lock (_gate)
         {
             _connectors[request.ConnectorId] = status;
+        }
+
+        Changed?.Invoke(this);
+    }
+
+    /// <summary>The session as the cluster carries it to the other nodes.</summary>
+    internal Cluster.SessionSnapshot ToSnapshot()
+    {
+        lock (_gate)
+        {
+            return new Cluster.SessionSnapshot
+            {
+                BootNotification = _boot is null ? null : Cluster.ClusterJson.Payload(_boot),
+                BootedAt = _bootedAt,
+                RegistrationStatus = _registration,
+                IntervalSeconds = _interval?.TotalSeconds,
+                LastHeartbeat = _lastHeartbeat,
+                LastSeen = LastSeen,
+                Connectors = [.. _connectors.Values],
+            };
+        }
+    }
+
+    /// <summary>Takes over the session of a charge point connected to another node of the cluster.</summary>
+    internal void Apply(Cluster.SessionSnapshot snapshot)
+    {
+        BootNotificationRequest? boot = null;
+        if (snapshot.BootNotification is { } json && BootNotificationRequest.TryRead(System.Text.Encoding.UTF8.GetBytes(json), null, out var read, out _))
+        {
+            boot = read;
+        }
+
+        lock (_gate)
+        {
+            _boot = boot;
+            _bootedAt = snapshot.BootedAt;
+            _registration = snapshot.RegistrationStatus;
+            _interval = snapshot.IntervalSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null;
+            _lastHeartbeat = snapshot.LastHeartbeat;
+            _connectors.Clear();
+            foreach (var connector in snapshot.Connectors)
+            {
+                _connectors[connector.ConnectorId] = connector;
+            }
+        }
+
+        if (snapshot.LastSeen is { } seen)
+        {
+            Seen(seen);
         }
     }
 

@@ -114,6 +114,13 @@ internal sealed class ConnectorManager
 
     public void AddContributor(IConnectorStatusContributor contributor) => _contributors.Add(contributor);
 
+    /// <summary>
+    /// Raised on the loop when the resolved status of a connector (0 = the station) changes, before its StatusNotification
+    /// is queued (Reservation ends a reservation whose connector becomes Faulted or Unavailable). Handlers must not
+    /// update connectors synchronously: post the work to the loop.
+    /// </summary>
+    public event Action<int, ChargePointStatus>? StatusResolved;
+
     /// <summary>The connector, or <see langword="null"/> for an id outside 1..n.</summary>
     public ConnectorState? Find(int connectorId) => connectorId >= 1 && connectorId <= All.Count ? All[connectorId - 1] : null;
 
@@ -130,7 +137,7 @@ internal sealed class ConnectorManager
 
         if (c.Transaction is not null)
         {
-            if (c.SuspendedByChargePoint || Hint(c.Id) == ConnectorStatusHint.SuspendedEvse)
+            if (c.SuspendedByChargePoint || HasHint(c.Id, ConnectorStatusHint.SuspendedEvse))
             {
                 return ChargePointStatus.SuspendedEVSE;
             }
@@ -148,7 +155,7 @@ internal sealed class ConnectorManager
             return ChargePointStatus.Finishing;
         }
 
-        if (Hint(c.Id) == ConnectorStatusHint.Reserved)
+        if (HasHint(c.Id, ConnectorStatusHint.Reserved))
         {
             return c.Plugged || c.AwaitingPlug ? ChargePointStatus.Preparing : ChargePointStatus.Reserved;
         }
@@ -174,6 +181,7 @@ internal sealed class ConnectorManager
         if (status != c.ResolvedStatus)
         {
             c.ResolvedStatus = status;
+            StatusResolved?.Invoke(c.Id, status);
             _engine.RaiseConnectorStatusChanged(new ConnectorStatusChange(c.Id, status, error));
         }
 
@@ -226,6 +234,7 @@ internal sealed class ConnectorManager
         }
 
         _stationReported = status;
+        StatusResolved?.Invoke(0, status);
         _engine.RaiseConnectorStatusChanged(new ConnectorStatusChange(0, status, ChargePointErrorCode.NoError));
         Send(0, status, ChargePointErrorCode.NoError, null);
     }
@@ -257,17 +266,16 @@ internal sealed class ConnectorManager
         => status == ChargePointStatus.Faulted && c.Fault is { } fault ? fault.ErrorCode
             : c.Warning?.ErrorCode ?? ChargePointErrorCode.NoError;
 
-    private ConnectorStatusHint Hint(int connectorId)
+    private bool HasHint(int connectorId, ConnectorStatusHint hint)
     {
         foreach (var contributor in _contributors)
         {
-            var hint = contributor.GetHint(connectorId);
-            if (hint != ConnectorStatusHint.None)
+            if (contributor.GetHint(connectorId) == hint)
             {
-                return hint;
+                return true;
             }
         }
 
-        return ConnectorStatusHint.None;
+        return false;
     }
 }

@@ -53,6 +53,7 @@ internal sealed class ChargePointEngine : IOcppViolationSink
     private readonly ConnectionSupervisor _supervisor;
     private readonly Dictionary<MessageTrigger, ITriggerableMessage> _triggers = [];
     private readonly List<ITransactionObserver> _transactionObservers = [];
+    private readonly List<ITransactionAdmission> _admissions = [];
     private CancellationTokenSource? _cts;
     private Task _loopTask = Task.CompletedTask;
     private Task _connectionTask = Task.CompletedTask;
@@ -82,22 +83,44 @@ internal sealed class ChargePointEngine : IOcppViolationSink
         Authorizer = new Authorizer(this);
         _defaultConnectionSettings = Security.ConnectionSettings.FromOptions(options);
         ConnectionSettings = _ => ValueTask.FromResult(_defaultConnectionSettings);
+        ChargingLimits = new ChargingLimitController(this);
+        Connectors.AddContributor(ChargingLimits);
 
         var core = new CoreProfile(this);
         _modules.Add(core);
         Core = core;
-        if (options.FeatureProfiles.Contains(OcppFeatureProfile.FirmwareManagement))
+        var profiles = options.FeatureProfiles;
+        if (profiles.Contains(OcppFeatureProfile.FirmwareManagement))
         {
             _modules.Add(new Features.FirmwareManagement.FirmwareManagementProfile(this));
         }
 
-        if (options.FeatureProfiles.Contains(OcppFeatureProfile.Security))
+        if (profiles.Contains(OcppFeatureProfile.LocalAuthListManagement))
+        {
+            _modules.Add(new Features.LocalAuthList.LocalAuthListProfile(this));
+        }
+
+        if (profiles.Contains(OcppFeatureProfile.Reservation))
+        {
+            _modules.Add(new Features.Reservation.ReservationProfile(this));
+        }
+
+        if (profiles.Contains(OcppFeatureProfile.RemoteTrigger))
+        {
+            _modules.Add(new Features.RemoteTrigger.RemoteTriggerProfile(this));
+        }
+
+        if (profiles.Contains(OcppFeatureProfile.SmartCharging))
+        {
+            _modules.Add(new Features.SmartCharging.SmartChargingProfile(this));
+        }
+
+        if (profiles.Contains(OcppFeatureProfile.Security))
         {
             _modules.Add(new Features.Security.SecurityExtension(this));
         }
 
-        var profiles = _modules.Select(m => m.Profile).Distinct().ToList();
-        Configuration = new ChargePointConfiguration(CoreKeys.Declare(hardware.Connectors.Count, profiles).Concat(_modules.SelectMany(m => m.ConfigurationKeys)));
+        Configuration = new ChargePointConfiguration(CoreKeys.Declare(hardware.Connectors.Count, _modules.Select(m => m.Profile).Distinct().ToList()).Concat(_modules.SelectMany(m => m.ConfigurationKeys)));
         foreach (var definition in options.ConfigurationKeys)
         {
             Configuration.Declare(definition);
@@ -180,6 +203,12 @@ internal sealed class ChargePointEngine : IOcppViolationSink
 
     public CoreProfile Core { get; }
 
+    /// <summary>Pushes the effective charging limits to the hardware (the sources are Smart Charging's).</summary>
+    public ChargingLimitController ChargingLimits { get; }
+
+    /// <summary>Smart Charging's check of the ChargingProfile of RemoteStartTransaction, when the profile is registered.</summary>
+    public IRemoteStartChargingProfiles? RemoteStartProfiles { get; set; }
+
     public ChargePointConfiguration Configuration { get; }
 
     public IEngineHost Host => _host;
@@ -198,6 +227,22 @@ internal sealed class ChargePointEngine : IOcppViolationSink
     public void AddTransactionObserver(ITransactionObserver observer) => _transactionObservers.Add(observer);
 
     public void AddTrigger(ITriggerableMessage trigger) => _triggers[trigger.Trigger] = trigger;
+
+    public void AddAdmission(ITransactionAdmission admission) => _admissions.Add(admission);
+
+    /// <summary>Whether every <see cref="ITransactionAdmission"/> lets <paramref name="idTag"/> start on the connector.</summary>
+    public bool Admits(int connectorId, string idTag, string? parentIdTag, bool authorized)
+    {
+        foreach (var admission in _admissions)
+        {
+            if (!admission.MayStart(connectorId, idTag, parentIdTag, authorized))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     /// <summary>The message that TriggerMessage can ask for, if a module provides it.</summary>
     public ITriggerableMessage? FindTrigger(MessageTrigger trigger) => _triggers.GetValueOrDefault(trigger);
@@ -219,6 +264,7 @@ internal sealed class ChargePointEngine : IOcppViolationSink
                 await module.StartAsync().ConfigureAwait(false);
             }
 
+            ChargingLimits.Start();
             Connectors.UpdateAll();
             return true;
         });

@@ -42,10 +42,10 @@ internal sealed class EngineLoop
     public bool IsIdle => Interlocked.Read(ref _posted) == Interlocked.Read(ref _processed);
 
     /// <summary>Queues synchronous work.</summary>
-    public void Post(Action work) => Write(new WorkItem(work, null));
+    public void Post(Action work) => Write(new WorkItem(work, null, null));
 
     /// <summary>Queues asynchronous work; the loop awaits it before the next item.</summary>
-    public void Post(Func<ValueTask> work) => Write(new WorkItem(null, work));
+    public void Post(Func<ValueTask> work) => Write(new WorkItem(null, work, null));
 
     private bool Write(WorkItem item)
     {
@@ -63,7 +63,9 @@ internal sealed class EngineLoop
     public Task<T> InvokeAsync<T>(Func<ValueTask<T>> work)
     {
         var completion = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!Write(new WorkItem(null, async () =>
+        var item = new WorkItem(
+            null,
+            async () =>
             {
                 try
                 {
@@ -73,9 +75,11 @@ internal sealed class EngineLoop
                 {
                     completion.TrySetException(e);
                 }
-            })))
+            },
+            () => completion.TrySetException(new ObjectDisposedException(nameof(EngineLoop), "The charge point is stopped.")));
+        if (!Write(item))
         {
-            completion.TrySetException(new ObjectDisposedException(nameof(EngineLoop), "The charge point is stopped."));
+            item.Abandon!();
         }
 
         return completion.Task;
@@ -111,6 +115,7 @@ internal sealed class EngineLoop
                 {
                     if (_stopped)
                     {
+                        item.Abandon?.Invoke();
                         Interlocked.Increment(ref _processed);
                         return;
                     }
@@ -150,7 +155,15 @@ internal sealed class EngineLoop
         }
         finally
         {
+            // Whatever is still queued will never run: fail the callers waiting for it, and accept nothing more.
             _stopped = true;
+            _work.Writer.TryComplete();
+            while (_work.Reader.TryRead(out var left))
+            {
+                left.Abandon?.Invoke();
+                Interlocked.Increment(ref _processed);
+            }
+
             DisposeTimers();
         }
     }
@@ -185,7 +198,8 @@ internal sealed class EngineLoop
         }
     }
 
-    private readonly record struct WorkItem(Action? Sync, Func<ValueTask>? Async);
+    /// <summary>One piece of work; <see cref="Abandon"/> fails its caller when the loop stops before running it.</summary>
+    private readonly record struct WorkItem(Action? Sync, Func<ValueTask>? Async, Action? Abandon);
 
     /// <summary>A one-shot timer whose callback runs on the loop.</summary>
     internal sealed class LoopTimer : IDisposable

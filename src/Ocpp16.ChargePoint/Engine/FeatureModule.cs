@@ -65,14 +65,43 @@ internal sealed class NoSecurityEvents : ISecurityEventSink
     }
 }
 
-/// <summary>Sees transactions start and stop (Reservation consumes its reservation, Smart Charging drops TxProfiles).</summary>
+/// <summary>
+/// A transaction about to start (before it is journaled): the modules that take part add their state changes to
+/// <see cref="Batch"/>, which the journal writes together with the start, in one atomic write (a crash leaves both or
+/// neither: a consumed reservation, the TxProfile of RemoteStartTransaction).
+/// </summary>
+internal sealed class TransactionStarting(int connectorId, string idTag, string? parentIdTag, int localTransactionId, Messages.ChargingProfile? chargingProfile)
+{
+    public int ConnectorId { get; } = connectorId;
+
+    public string IdTag { get; } = idTag;
+
+    /// <summary>The parentIdTag from the authorization, when known.</summary>
+    public string? ParentIdTag { get; } = parentIdTag;
+
+    /// <summary>The local id the journal gives the transaction.</summary>
+    public int LocalTransactionId { get; } = localTransactionId;
+
+    /// <summary>The TxProfile of the RemoteStartTransaction that starts it (OCPP 1.6 §5.11), if any.</summary>
+    public Messages.ChargingProfile? ChargingProfile { get; } = chargingProfile;
+
+    /// <summary>The reservation the transaction uses (StartTransaction.reservationId), set by Reservation.</summary>
+    public int? ReservationId { get; set; }
+
+    /// <summary>State changes written atomically with the journaled start.</summary>
+    public Persistence.ChargePointStorageBatch Batch { get; } = new();
+}
+
+/// <summary>Sees transactions start and stop (Reservation consumes its reservation, Smart Charging installs and drops TxProfiles).</summary>
 internal interface ITransactionObserver
 {
-    /// <summary>A transaction is about to start on <paramref name="connectorId"/> for <paramref name="idTag"/>; returns the reservationId it uses, if any.</summary>
-    int? OnStarting(int connectorId, string idTag, string? parentIdTag) => null;
+    /// <summary>A transaction is about to start: add state changes to <see cref="TransactionStarting.Batch"/> (nothing in memory yet).</summary>
+    void OnStarting(TransactionStarting start)
+    {
+    }
 
-    /// <summary>A transaction started (journaled).</summary>
-    void OnStarted(Features.Core.JournalTransaction transaction)
+    /// <summary>The start was journaled (with the batch of <see cref="OnStarting"/>): apply the changes in memory.</summary>
+    void OnStarted(Features.Core.JournalTransaction transaction, TransactionStarting start)
     {
     }
 
@@ -80,6 +109,33 @@ internal interface ITransactionObserver
     void OnStopped(Features.Core.JournalTransaction transaction)
     {
     }
+}
+
+/// <summary>
+/// Decides whether an IdTag may start a transaction on a connector (Reservation, OCPP 1.6 §5.13: a reserved connector
+/// is refused to every IdTag but the reserved one and those of the same parentIdTag). Transactions consults it before
+/// authorizing a presented IdTag, when choosing a connector, for RemoteStartTransaction and at the start itself.
+/// </summary>
+internal interface ITransactionAdmission
+{
+    /// <summary>
+    /// Whether <paramref name="idTag"/> may start on connector <paramref name="connectorId"/> now.
+    /// </summary>
+    /// <param name="connectorId">1..n.</param>
+    /// <param name="idTag">The IdTag.</param>
+    /// <param name="parentIdTag">Its parentIdTag, when known.</param>
+    /// <param name="authorized">
+    /// <see langword="false"/> before the IdTag was authorized (its parentIdTag may still be unknown): answer
+    /// <see langword="true"/> when authorizing could still make it admissible.
+    /// </param>
+    bool MayStart(int connectorId, string idTag, string? parentIdTag, bool authorized);
+}
+
+/// <summary>Smart Charging's part in RemoteStartTransaction (OCPP 1.6 §5.11): whether the TxProfile it carries can be installed.</summary>
+internal interface IRemoteStartChargingProfiles
+{
+    /// <summary>Whether <paramref name="profile"/> is acceptable as the TxProfile of a transaction on <paramref name="connectorId"/>.</summary>
+    bool CanInstall(int connectorId, Messages.ChargingProfile profile);
 }
 
 /// <summary>A message the Central System may trigger (TriggerMessage, OCPP 1.6 §5.17; ExtendedTriggerMessage).</summary>

@@ -217,16 +217,47 @@ public interface IIdTokenReader
     event EventHandler<string>? IdTokenPresented;
 }
 
-/// <summary>The effective charging limit of a connector (OCPP 1.6 §3.13 composite schedule).</summary>
-/// <param name="LimitAmperes">The limit per phase in A, or <see langword="null"/> when given in W.</param>
-/// <param name="LimitWatts">The limit in W, or <see langword="null"/> when given in A.</param>
+/// <summary>The effective charging limit of a connector (OCPP 1.6 §3.13 composite schedule), in A or in W.</summary>
+/// <param name="LimitAmperes">The limit per phase in A (a multiple of 0.1), or <see langword="null"/> when given in W.</param>
+/// <param name="LimitWatts">The limit in W (a multiple of 0.1), or <see langword="null"/> when given in A.</param>
 /// <param name="NumberPhases">The number of phases to use, or <see langword="null"/> for the default (3 for AC).</param>
 public sealed record ChargingLimit(decimal? LimitAmperes, decimal? LimitWatts, int? NumberPhases);
 
-/// <summary>Applies Smart Charging limits to the power electronics.</summary>
+/// <summary>
+/// Applies Smart Charging limits to the power electronics, and declares the electrical figures the charge point needs to
+/// convert limits between A and W (W = A × <see cref="NominalVoltage"/> × phases) and to report composite schedules.
+/// </summary>
 public interface IChargingLimitSink
 {
-    /// <summary>Applies the limit of a connector, pushed at every schedule period boundary and at every change.</summary>
+    /// <summary>The default of <see cref="NominalVoltage"/>: 230 V (AC, phase to neutral).</summary>
+    const decimal DefaultNominalVoltage = 230m;
+
+    /// <summary>The default of <see cref="NumberOfPhases"/>: 3.</summary>
+    const int DefaultNumberOfPhases = 3;
+
+    /// <summary>The default of <see cref="MaximumCurrent"/>: 32 A.</summary>
+    const decimal DefaultMaximumCurrent = 32m;
+
+    /// <summary>
+    /// The nominal voltage in V: phase to neutral for AC, the output voltage for DC. Default
+    /// <see cref="DefaultNominalVoltage"/>.
+    /// </summary>
+    decimal NominalVoltage => DefaultNominalVoltage;
+
+    /// <summary>The phases the charge point can use: 1 to 3 for AC, 1 for DC. Default <see cref="DefaultNumberOfPhases"/>.</summary>
+    int NumberOfPhases => DefaultNumberOfPhases;
+
+    /// <summary>
+    /// The most current per phase, in A, a connector offers without any limit: what GetCompositeSchedule reports for
+    /// the times no charging profile limits. Default <see cref="DefaultMaximumCurrent"/>.
+    /// </summary>
+    decimal MaximumCurrent => DefaultMaximumCurrent;
+
+    /// <summary>
+    /// Applies the limit of a connector, pushed at every schedule period boundary and at every change (OCPP 1.6 §3.13):
+    /// for a connector, the lower of the station's ChargePointMaxProfile and its TxProfile (or TxDefaultProfile); for
+    /// connector 0, the station's total. A limit of 0 means no energy (the connector is then SuspendedEVSE).
+    /// </summary>
     /// <param name="connectorId">The connector (1..n), or 0 for the whole charge point.</param>
     /// <param name="limit">The limit, or <see langword="null"/> for none (the hardware's maximum).</param>
     /// <param name="cancellationToken">Cancels the operation.</param>

@@ -34,9 +34,15 @@ internal static class ChargePointOptionsBinder
         options.ReconnectRandomRange = bound.ReconnectRandomRange ?? options.ReconnectRandomRange;
         options.ReconnectMaxDelay = bound.ReconnectMaxDelay ?? options.ReconnectMaxDelay;
         options.AuthorizationCacheCapacity = bound.AuthorizationCacheCapacity ?? options.AuthorizationCacheCapacity;
-        foreach (var name in bound.FeatureProfiles ?? [])
+        if (bound.FeatureProfiles is { } profiles)
         {
-            options.FeatureProfiles.Add(Enum.Parse<OcppFeatureProfile>(name, ignoreCase: true));
+            // A list in the configuration replaces the default (every available profile); Core is always on.
+            options.FeatureProfiles.Clear();
+            options.FeatureProfiles.Add(OcppFeatureProfile.Core);
+            foreach (var name in profiles)
+            {
+                options.FeatureProfiles.Add(Enum.Parse<OcppFeatureProfile>(name, ignoreCase: true));
+            }
         }
 
         foreach (var (key, value) in bound.Configuration ?? [])

@@ -88,14 +88,31 @@ public sealed class SimulatedChargePointHardware : IChargePointHardware, IChargi
     /// <summary>The folder where <see cref="CollectAsync"/> writes its files. Default: the temporary folder.</summary>
     public string DiagnosticsDirectory { get; set; } = Path.GetTempPath();
 
+    /// <summary>The simulation's DC output voltage: 400 V.</summary>
+    public decimal NominalVoltage => SimulatedConnector.NominalVoltage;
+
+    /// <summary>DC: 1.</summary>
+    public int NumberOfPhases => 1;
+
+    /// <summary>The maximum power of a connector at <see cref="NominalVoltage"/>, in A.</summary>
+    public decimal MaximumCurrent => SimulatedConnectors[0].MaximumCurrent;
+
     /// <inheritdoc/>
     public ValueTask ApplyAsync(int connectorId, ChargingLimit? limit, CancellationToken cancellationToken = default)
     {
-        // A limit in W is turned into amperes at the simulation's nominal 400 V DC.
+        // A limit in W is turned into amperes at the simulation's nominal 400 V DC. The station's limit (connector 0)
+        // caps every connector; a connector's own limit caps that connector.
         var amperes = limit is null ? (decimal?)null : limit.LimitAmperes ?? limit.LimitWatts / SimulatedConnector.NominalVoltage;
         foreach (var connector in SimulatedConnectors.Where(c => connectorId == 0 || c.ConnectorId == connectorId))
         {
-            connector.SetCurrentLimit(amperes);
+            if (connectorId == 0)
+            {
+                connector.SetStationCurrentLimit(amperes);
+            }
+            else
+            {
+                connector.SetCurrentLimit(amperes);
+            }
         }
 
         return ValueTask.CompletedTask;
@@ -192,6 +209,7 @@ public sealed class SimulatedConnector : IConnector, IMeter
     private readonly TimeProvider _time;
     private decimal _energyWh;
     private decimal? _limitA;
+    private decimal? _stationLimitA;
     private bool _energized;
     private bool _plugged;
     private long _lastTimestamp;
@@ -363,6 +381,32 @@ public sealed class SimulatedConnector : IConnector, IMeter
         }
     }
 
+    /// <summary>The current the station as a whole may offer, in A (the Smart Charging limit of connector 0), or <see langword="null"/> for none.</summary>
+    /// <param name="limitAmperes">The limit in A, or <see langword="null"/>.</param>
+    public void SetStationCurrentLimit(decimal? limitAmperes)
+    {
+        lock (_gate)
+        {
+            Integrate();
+            _stationLimitA = limitAmperes;
+        }
+    }
+
+    /// <summary>The current this connector offers at full power, in A.</summary>
+    public decimal MaximumCurrent => _maxPowerW / NominalVoltage;
+
+    /// <summary>The current this connector offers now (Current.Offered), in A: the maximum, capped by the limits applied.</summary>
+    public decimal OfferedCurrentAmperes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return OfferedCurrent();
+            }
+        }
+    }
+
     /// <inheritdoc/>
     public ValueTask<MeterReading> ReadAsync(CancellationToken cancellationToken = default)
     {
@@ -390,8 +434,13 @@ public sealed class SimulatedConnector : IConnector, IMeter
 
     private decimal OfferedCurrent()
     {
-        var max = _maxPowerW / NominalVoltage;
-        return _limitA is { } limit ? Math.Min(max, limit) : max;
+        var offered = _maxPowerW / NominalVoltage;
+        if (_limitA is { } limit)
+        {
+            offered = Math.Min(offered, limit);
+        }
+
+        return _stationLimitA is { } station ? Math.Min(offered, station) : offered;
     }
 
     private decimal CurrentPower() => _energized && _plugged && EvCharging && _soc < 100m ? OfferedCurrent() * NominalVoltage : 0m;

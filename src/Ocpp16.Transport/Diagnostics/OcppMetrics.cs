@@ -6,7 +6,10 @@ namespace Ocpp16.Transport.Diagnostics;
 
 /// <summary>
 /// The metrics (<see cref="Meter"/> <c>Ocpp16</c>) and traces (<see cref="ActivitySource"/> <c>Ocpp16</c>) of the
-/// library, shared by the transport and both facades. The names are documented in README.md ("Metrics and traces").
+/// library, shared by the transport and both facades: the names of every instrument, tag and tag value as constants
+/// (to configure exporters and dashboards), and the few recording methods a facade built on
+/// <see cref="OcppRpcConnection"/> needs (validation failures, connected charge points, reconnects). Ocpp16.Transport's
+/// README lists them ("Metrics and traces").
 /// </summary>
 /// <remarks>
 /// Every recording method returns at once when nobody listens (<see cref="Instrument.Enabled"/>,
@@ -14,7 +17,7 @@ namespace Ocpp16.Transport.Diagnostics;
 /// low-cardinality: an action that OCPP 1.6 (with the Security extension) does not define is tagged
 /// <see cref="OtherAction"/>, so a peer cannot grow the number of time series.
 /// </remarks>
-internal static class OcppMetrics
+public static class OcppMetrics
 {
     /// <summary>The name of the <see cref="Meter"/>.</summary>
     public const string MeterName = "Ocpp16";
@@ -108,17 +111,17 @@ internal static class OcppMetrics
     private static readonly Counter<long> s_reconnects = s_meter.CreateCounter<long>(ReconnectsName, "{attempt}", "Charge point connection attempts after the first.");
 
     /// <summary>The source of the per-CALL spans.</summary>
-    public static ActivitySource Source { get; } = new(ActivitySourceName, s_version);
+    internal static ActivitySource Source { get; } = new(ActivitySourceName, s_version);
 
     /// <summary>The action as tagged: itself when OCPP 1.6 defines it, <see cref="OtherAction"/> otherwise.</summary>
     /// <param name="action">The action name from the frame.</param>
     /// <returns>A low-cardinality action name.</returns>
-    public static string NormalizeAction(string? action) => OcppActions.TryGet(action, out var info) ? info.Name : OtherAction;
+    internal static string NormalizeAction(string? action) => OcppActions.TryGet(action, out var info) ? info.Name : OtherAction;
 
     /// <summary>The outcome tag of a call status.</summary>
     /// <param name="status">The status.</param>
     /// <returns>The outcome tag value.</returns>
-    public static string Outcome(OcppCallStatus status) => status switch
+    internal static string Outcome(OcppCallStatus status) => status switch
     {
         OcppCallStatus.Result => OutcomeResult,
         OcppCallStatus.Error => OutcomeCallError,
@@ -130,7 +133,7 @@ internal static class OcppMetrics
     /// <param name="action">The action.</param>
     /// <param name="status">How it ended.</param>
     /// <param name="elapsed">Time since the frame was sent; <see langword="null"/> when it never was.</param>
-    public static void RecordOutboundCall(string action, OcppCallStatus status, TimeSpan? elapsed)
+    internal static void RecordOutboundCall(string action, OcppCallStatus status, TimeSpan? elapsed)
     {
         if (!s_calls.Enabled && !s_duration.Enabled)
         {
@@ -154,7 +157,7 @@ internal static class OcppMetrics
     /// <summary>Records the answer we sent to an inbound CALL on <c>ocpp16.calls</c>.</summary>
     /// <param name="action">The action.</param>
     /// <param name="isError"><see langword="true"/> when the answer was a CALLERROR.</param>
-    public static void RecordInboundCall(string action, bool isError)
+    internal static void RecordInboundCall(string action, bool isError)
     {
         if (!s_calls.Enabled)
         {
@@ -171,7 +174,7 @@ internal static class OcppMetrics
 
     /// <summary>Counts an outbound CALL that timed out on <c>ocpp16.call.timeouts</c>.</summary>
     /// <param name="action">The action.</param>
-    public static void RecordTimeout(string action)
+    internal static void RecordTimeout(string action)
     {
         if (s_timeouts.Enabled)
         {
@@ -193,10 +196,10 @@ internal static class OcppMetrics
     }
 
     /// <summary>Counts a bad frame on <c>ocpp16.bad_messages</c>.</summary>
-    public static void RecordBadMessage() => s_badMessages.Add(1);
+    internal static void RecordBadMessage() => s_badMessages.Add(1);
 
     /// <summary>Counts a dropped late or unknown answer on <c>ocpp16.late_responses</c>.</summary>
-    public static void RecordLateResponse() => s_lateResponses.Add(1);
+    internal static void RecordLateResponse() => s_lateResponses.Add(1);
 
     /// <summary>Adds one to <c>ocpp16.connected_charge_points</c>.</summary>
     public static void ChargePointConnected() => s_connected.Add(1);
@@ -218,19 +221,19 @@ internal static class OcppMetrics
     /// <param name="action">The action.</param>
     /// <param name="chargePointId">The charge point identity, when known.</param>
     /// <returns>The span, or <see langword="null"/> when nobody listens or it is not sampled.</returns>
-    public static Activity? StartOutboundCall(string action, string? chargePointId) => StartCall(action, null, chargePointId, ActivityKind.Client);
+    internal static Activity? StartOutboundCall(string action, string? chargePointId) => StartCall(action, null, chargePointId, ActivityKind.Client);
 
     /// <summary>Starts the span of the handling of an inbound CALL ("OCPP {Action}", <see cref="ActivityKind.Server"/>).</summary>
     /// <param name="action">The action.</param>
     /// <param name="uniqueId">The CALL's unique id.</param>
     /// <param name="chargePointId">The charge point identity, when known.</param>
     /// <returns>The span, or <see langword="null"/> when nobody listens or it is not sampled.</returns>
-    public static Activity? StartInboundCall(string action, string uniqueId, string? chargePointId) => StartCall(action, uniqueId, chargePointId, ActivityKind.Server);
+    internal static Activity? StartInboundCall(string action, string uniqueId, string? chargePointId) => StartCall(action, uniqueId, chargePointId, ActivityKind.Server);
 
     /// <summary>Sets the outcome of an outbound CALL on its span.</summary>
     /// <param name="activity">The span.</param>
     /// <param name="result">The result.</param>
-    public static void SetOutcome(Activity activity, OcppCallResult result)
+    internal static void SetOutcome(Activity activity, OcppCallResult result)
     {
         if (!activity.IsAllDataRequested)
         {
@@ -256,7 +259,7 @@ internal static class OcppMetrics
     /// <summary>Sets the outcome of an inbound CALL on its span.</summary>
     /// <param name="activity">The span.</param>
     /// <param name="errorCode">The CALLERROR code we answered with; <see langword="null"/> for a CALLRESULT.</param>
-    public static void SetOutcome(Activity activity, string? errorCode)
+    internal static void SetOutcome(Activity activity, string? errorCode)
     {
         if (!activity.IsAllDataRequested)
         {
@@ -277,7 +280,7 @@ internal static class OcppMetrics
     /// <summary>Marks a span as ended by an exception or a cancellation, without an OCPP outcome.</summary>
     /// <param name="activity">The span.</param>
     /// <param name="exception">The exception.</param>
-    public static void SetFailure(Activity activity, Exception exception)
+    internal static void SetFailure(Activity activity, Exception exception)
     {
         if (!activity.IsAllDataRequested)
         {

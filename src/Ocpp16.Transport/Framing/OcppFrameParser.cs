@@ -58,7 +58,7 @@ internal readonly struct OcppFrame
 /// <summary>
 /// Parses OCPP-J 1.6 frames (§4) with a <see cref="Utf8JsonReader"/>. Never throws: malformed input is reported as an
 /// <see cref="OcppFrameKind.Invalid"/> frame carrying the reason and, for a CALL whose unique id could be recovered,
-/// the id and code of the CALLERROR to answer (see WIRE-BEHAVIOUR.md).
+/// the id and code of the CALLERROR to answer (see docs/wire-behaviour.md).
 /// </summary>
 internal static class OcppFrameParser
 {

@@ -7,15 +7,22 @@ namespace Ocpp16.ChargePoint.Tests.Engine;
 /// <summary>The modules and the action catalog: every CS→CP action of a registered profile has a handler, the rest answer NotSupported.</summary>
 public sealed class FeatureProfileTests
 {
-    private static readonly OcppFeatureProfile[] Registered = [OcppFeatureProfile.Core, OcppFeatureProfile.FirmwareManagement, OcppFeatureProfile.Security];
+    /// <summary>Every profile this version implements, in the order of SupportedFeatureProfiles (the Security extension last).</summary>
+    private static readonly OcppFeatureProfile[] Registered =
+    [
+        OcppFeatureProfile.Core,
+        OcppFeatureProfile.FirmwareManagement,
+        OcppFeatureProfile.LocalAuthListManagement,
+        OcppFeatureProfile.Reservation,
+        OcppFeatureProfile.RemoteTrigger,
+        OcppFeatureProfile.SmartCharging,
+        OcppFeatureProfile.Security,
+    ];
 
-    private static void All(ChargePointOptions options)
-    {
-        foreach (var profile in Registered)
-        {
-            options.FeatureProfiles.Add(profile);
-        }
-    }
+    /// <summary>The default: every OCPP 1.6 feature profile; the Security extension is opt-in.</summary>
+    private static readonly OcppFeatureProfile[] Default = [.. Registered.Where(p => p != OcppFeatureProfile.Security)];
+
+    private static void All(ChargePointOptions options) => options.FeatureProfiles.Add(OcppFeatureProfile.Security);
 
     [Fact]
     public async Task EveryCentralSystemToChargePointActionOfARegisteredProfile_HasAHandler_AndNoOtherActionHasOne()
@@ -27,14 +34,49 @@ public sealed class FeatureProfileTests
             .Select(a => a.Name)
             .ToHashSet(StringComparer.Ordinal);
         Assert.Equal(expected.Order(), routed.Order());
-        Assert.Equal(9 + 2 + 7, expected.Count);
+        Assert.Equal(26, expected.Count); // Core 9, Firmware Management 2, Local Auth List 2, Reservation 2, Remote Trigger 1, Smart Charging 3, Security 7
+    }
+
+    public static TheoryData<OcppFeatureProfile> OptionalProfiles => new()
+    {
+        OcppFeatureProfile.FirmwareManagement,
+        OcppFeatureProfile.LocalAuthListManagement,
+        OcppFeatureProfile.Reservation,
+        OcppFeatureProfile.RemoteTrigger,
+        OcppFeatureProfile.SmartCharging,
+        OcppFeatureProfile.Security,
+    };
+
+    [Theory]
+    [MemberData(nameof(OptionalProfiles))]
+    public async Task AProfileLeftOut_AnswersItsActionsNotSupported_HasNoKeys_AndIsNotInSupportedFeatureProfiles(OcppFeatureProfile left)
+    {
+        await using var rig = await Rig.StartAsync(o =>
+        {
+            All(o);
+            o.FeatureProfiles.Remove(left);
+        });
+        foreach (var action in OcppActions.All.Where(a => a.Direction == OcppMessageDirection.CentralSystemToChargePoint && a.Profile == left))
+        {
+            var result = await rig.Cs.CallRawAsync(action.Name, new RawJson("{}"));
+            Assert.Equal(OcppErrorCode.NotSupported, result.ErrorCode);
+        }
+
+        Assert.DoesNotContain(rig.ChargePoint.Configuration.Definitions, d => d.Profile == left);
+        Assert.True(rig.ChargePoint.Configuration.TryGetValue("SupportedFeatureProfiles", out var value));
+        Assert.Equal(string.Join(',', Default.Where(p => p != left)), value);
+
+        // The others still answer.
+        var other = OcppActions.All.First(a => a.Direction == OcppMessageDirection.CentralSystemToChargePoint && a.Profile != left && a.Profile != OcppFeatureProfile.Core && Registered.Contains(a.Profile));
+        Assert.NotEqual(OcppErrorCode.NotSupported, (await rig.Cs.CallRawAsync(other.Name, new RawJson("{}"))).ErrorCode);
     }
 
     [Fact]
     public async Task ActionsOfProfilesNotRegistered_AreAnsweredNotSupported_AndUnknownActionsNotImplemented()
     {
-        await using var rig = await Rig.StartAsync(All);
-        var notRegistered = OcppActions.All.Where(a => a.Direction == OcppMessageDirection.CentralSystemToChargePoint && !Registered.Contains(a.Profile)).ToList();
+        await using var rig = await Rig.StartAsync(); // the default leaves the Security extension out
+        var notRegistered = OcppActions.All.Where(a => a.Direction == OcppMessageDirection.CentralSystemToChargePoint && !Default.Contains(a.Profile)).ToList();
+        Assert.Equal(7, notRegistered.Count);
         Assert.NotEmpty(notRegistered);
         foreach (var action in notRegistered)
         {
@@ -54,7 +96,7 @@ public sealed class FeatureProfileTests
         Assert.True(rig.ChargePoint.Configuration.TryGetValue("SupportedFeatureProfiles", out var value));
 
         // The Security extension is not a feature profile of OCPP 1.6: it has no name in SupportedFeatureProfiles.
-        Assert.Equal(string.Join(',', Registered.Where(p => p != OcppFeatureProfile.Security).Select(p => p.ToString())), value);
+        Assert.Equal(string.Join(',', Default.Select(p => p.ToString())), value);
     }
 
     [Fact]

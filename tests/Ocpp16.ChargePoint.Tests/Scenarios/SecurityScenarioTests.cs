@@ -353,7 +353,7 @@ public sealed class SecurityScenarioTests
         Assert.Equal(2, rig.Cs.ConnectionCount);
         Assert.Equal(new Uri("wss://csms.example/ocpp"), (await rig.ChargePoint.Engine.ConnectionSettings(CancellationToken.None)).Uri);
         Assert.Empty(rig.Storage.Load(SecurityExtension.StateCollection));
-        Assert.Contains(rig.Logs.Entries, e => e.EventId == 3033);
+        Assert.Contains(rig.Logs.Entries, e => e.EventId == 3041);
 
         await rig.RestartAsync();
         Assert.Equal(2, (await rig.ChargePoint.Engine.ConnectionSettings(CancellationToken.None)).SecurityProfile);
@@ -394,7 +394,7 @@ public sealed class SecurityScenarioTests
         Assert.Equal([(2, false), (2, false), (2, false), (1, true)], attempts);
         Assert.True(rig.ChargePoint.Configuration.TryGetValue("SecurityProfile", out var value));
         Assert.Equal("1", value);
-        Assert.Contains(rig.Logs.Entries, e => e.EventId == 3032);
+        Assert.Contains(rig.Logs.Entries, e => e.EventId == 3040);
 
         // The fallback is saved: a restart stays on profile 1.
         await rig.RestartAsync();

@@ -113,9 +113,9 @@ public sealed class ValidationPolicyEndToEndTests
             }
             else
             {
-                // Sent: this charge point has no Smart Charging yet, so it answers NotSupported — proof it went out.
+                // Sent: the charge point, strict by default on what it receives, answers PropertyConstraintViolation — proof it went out.
                 var error = await Assert.ThrowsAsync<OcppCallErrorException>(() => remote.CallAsync(request).WaitAsync(Timeout));
-                Assert.Equal(OcppErrorCode.NotSupported, error.ErrorCode);
+                Assert.Equal(OcppErrorCode.PropertyConstraintViolation, error.ErrorCode);
             }
         }
     }

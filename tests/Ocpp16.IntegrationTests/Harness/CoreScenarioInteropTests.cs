@@ -12,63 +12,12 @@ namespace Ocpp16.IntegrationTests.Interop;
 /// </summary>
 public sealed class CoreScenarioInteropTests
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
-
-    private sealed class Session : IAsyncDisposable
-    {
-        public required NodeProcess Csms { get; init; }
-
-        public required OcppChargePoint ChargePoint { get; init; }
-
-        public required SimulatedChargePointHardware Hardware { get; init; }
-
-        public required string Identity { get; init; }
-
-        public static async Task<Session> StartAsync(string identity, Action<ChargePointOptions>? configure = null, bool fixedCable = true)
-        {
-            var (csms, port) = await NodeInterop.StartCsmsAsync();
-            var options = new ChargePointOptions
-            {
-                Identity = identity,
-                CentralSystemUri = new Uri($"ws://127.0.0.1:{port}/ocpp"),
-                ReconnectMinDelay = TimeSpan.FromMilliseconds(200),
-                ReconnectMaxDelay = TimeSpan.FromMilliseconds(500),
-                ReconnectRandomRange = TimeSpan.Zero,
-            };
-            configure?.Invoke(options);
-            var hardware = new SimulatedChargePointHardware(2, fixedCable: fixedCable);
-            var chargePoint = new OcppChargePoint(options, hardware);
-            await chargePoint.StartAsync();
-            var session = new Session { Csms = csms, ChargePoint = chargePoint, Hardware = hardware, Identity = identity };
-            await session.WaitForStatusAsync(2, "Available");
-            return session;
-        }
-
-        public Task<JsonObject> WaitForCallAsync(string action, Func<JsonNode, bool>? match = null)
-            => Csms.WaitForAsync(l => l.IsEvent("call", action) && (match is null || match(l["params"]!)), Timeout);
-
-        public Task<JsonObject> WaitForStatusAsync(int connectorId, string status)
-            => WaitForCallAsync("StatusNotification", p => p["connectorId"]!.GetValue<int>() == connectorId && p["status"]!.GetValue<string>() == status);
-
-        public async Task<JsonNode> CallAsync(string action, object parameters)
-        {
-            var line = await Csms.CallAsync(action, parameters, Identity, Timeout);
-            Assert.True(line.IsEvent("result"), Csms.Transcript());
-            return line["result"]!;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            Assert.DoesNotContain(Csms.Lines, l => l.IsEvent("strictValidationFailure") || l.IsEvent("badMessage"));
-            await ChargePoint.DisposeAsync();
-            await Csms.DisposeAsync();
-        }
-    }
+    private static readonly TimeSpan Timeout = InteropSession.Timeout;
 
     [Fact]
     public async Task TC_004_1_CS_IdentificationFirst_ThenPlug()
     {
-        await using var s = await Session.StartAsync("INTEROP-4");
+        await using var s = await InteropSession.StartAsync("INTEROP-4");
         s.Hardware.RfidReader.Present("TAG-4");
         await s.WaitForCallAsync("Authorize");
         await s.WaitForStatusAsync(1, "Preparing");
@@ -81,7 +30,7 @@ public sealed class CoreScenarioInteropTests
     [Fact]
     public async Task TC_011_2_CS_RemoteStart_ConnectionTimeOut_BackToAvailable()
     {
-        await using var s = await Session.StartAsync("INTEROP-11", o => o.Configuration["ConnectionTimeOut"] = "1");
+        await using var s = await InteropSession.StartAsync("INTEROP-11", o => o.Configuration["ConnectionTimeOut"] = "1");
         Assert.Equal("Accepted", (await s.CallAsync("RemoteStartTransaction", new { idTag = "R-11", connectorId = 1 }))["status"]!.GetValue<string>());
         await s.WaitForStatusAsync(1, "Preparing");
         await s.WaitForStatusAsync(1, "Available");
@@ -91,7 +40,7 @@ public sealed class CoreScenarioInteropTests
     [Fact]
     public async Task TC_023_3_CS_BlockedIdTag_StartsNothing_And_TC_017_2_FixedCableUnlock_IsNotSupported()
     {
-        await using var s = await Session.StartAsync("INTEROP-23");
+        await using var s = await InteropSession.StartAsync("INTEROP-23");
         s.Hardware.Connector(1).Plug();
         s.Hardware.RfidReader.Present("BLOCKED");
         await s.WaitForCallAsync("Authorize", p => p["idTag"]!.GetValue<string>() == "BLOCKED");
@@ -102,7 +51,7 @@ public sealed class CoreScenarioInteropTests
     [Fact]
     public async Task TC_015_CS_HardResetWithTransaction_StopsItThenBootsAgain()
     {
-        await using var s = await Session.StartAsync("INTEROP-15");
+        await using var s = await InteropSession.StartAsync("INTEROP-15");
         s.Hardware.Connector(2).Plug();
         s.Hardware.RfidReader.Present("TAG-15");
         await s.WaitForStatusAsync(2, "Charging");
@@ -116,7 +65,7 @@ public sealed class CoreScenarioInteropTests
     [Fact]
     public async Task TC_019_2_And_TC_021_And_TC_040_CS_Configuration_And_ChangeAvailabilityScheduled()
     {
-        await using var s = await Session.StartAsync("INTEROP-19", o => o.Configuration["GetConfigurationMaxKeys"] = "2");
+        await using var s = await InteropSession.StartAsync("INTEROP-19", o => o.Configuration["GetConfigurationMaxKeys"] = "2");
         var get = await s.CallAsync("GetConfiguration", new { key = new[] { "MeterValueSampleInterval", "Nope" } });
         Assert.Equal("Nope", get["unknownKey"]![0]!.GetValue<string>());
         Assert.Equal("Rejected", (await s.CallAsync("ChangeConfiguration", new { key = "MeterValueSampleInterval", value = "-1" }))["status"]!.GetValue<string>());
@@ -137,7 +86,7 @@ public sealed class CoreScenarioInteropTests
     [Fact]
     public async Task TC_039_CS_OfflineTransaction_IsDeliveredInOrderAfterTheReconnect()
     {
-        await using var s = await Session.StartAsync("INTEROP-39", o =>
+        await using var s = await InteropSession.StartAsync("INTEROP-39", o =>
         {
             o.Configuration["MeterValueSampleInterval"] = "1";
             o.ReconnectMinDelay = TimeSpan.FromSeconds(3);

@@ -73,10 +73,15 @@ public sealed class OcppRpcInteropTests
             await AssertResultAsync(csms, "ClearCache", new { }, r => Assert.Equal("Accepted", r["status"]!.GetValue<string>()));
             await AssertResultAsync(csms, "DataTransfer", new { vendorId = "com.example" }, r => Assert.Equal("UnknownVendorId", r["status"]!.GetValue<string>()));
 
-            // An action OCPP 1.6 defines that this charge point does not support yet: a CALLERROR NotSupported.
-            var trigger = await csms.CallAsync("TriggerMessage", new { requestedMessage = "Heartbeat" }, identity: "LIB-CP-1", timeout: Timeout);
-            Assert.True(trigger.IsEvent("error"), csms.Transcript());
-            Assert.Equal("NotSupported", trigger.GetString("code"));
+            // Remote Trigger: the Heartbeat follows the answer.
+            var heartbeats = csms.Lines.Count(l => l.IsEvent("call", "Heartbeat"));
+            await AssertResultAsync(csms, "TriggerMessage", new { requestedMessage = "Heartbeat" }, r => Assert.Equal("Accepted", r["status"]!.GetValue<string>()));
+            await Wait.UntilAsync(() => csms.Lines.Count(l => l.IsEvent("call", "Heartbeat")) > heartbeats, Timeout, "the triggered Heartbeat");
+
+            // An action OCPP 1.6 defines that this charge point does not support yet (Firmware Management): a CALLERROR NotSupported.
+            var diagnostics = await csms.CallAsync("GetDiagnostics", new { location = "ftp://example.com/logs/" }, identity: "LIB-CP-1", timeout: Timeout);
+            Assert.True(diagnostics.IsEvent("error"), csms.Transcript());
+            Assert.Equal("NotSupported", diagnostics.GetString("code"));
 
             await AssertResultAsync(csms, "Reset", new { type = "Soft" }, r => Assert.Equal("Accepted", r["status"]!.GetValue<string>()));
             await csms.WaitForAsync(l => l.IsEvent("connected") && l.GetString("identity") == "LIB-CP-1", Timeout);

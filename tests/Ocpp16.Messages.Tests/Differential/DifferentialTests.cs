@@ -13,7 +13,7 @@ namespace Ocpp16.Messages.Tests.Differential;
 /// <summary>
 /// Issue 3, "Exactness, proven": for every one of the 78 official schemas, FsCheck-generated valid payloads and single
 /// mutations of them (at any depth) are read by our strict reader and validated by NJsonSchema, the oracle. Both must
-/// accept the same payloads and reject the same payloads; when rejecting, our OCPP-J code is the one WIRE-BEHAVIOUR.md
+/// accept the same payloads and reject the same payloads; when rejecting, our OCPP-J code is the one docs/wire-behaviour.md
 /// maps the violation to and our path is the mutated place, and NJsonSchema reports the same place with a kind that
 /// maps to the same code. Valid payloads also round-trip (see <see cref="RoundTripFailure"/>).
 /// The classes of input on which the two disagree by design are kept out of the generators and pinned down in

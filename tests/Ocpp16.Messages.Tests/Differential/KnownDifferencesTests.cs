@@ -108,7 +108,7 @@ public sealed class KnownDifferencesTests
     /// <summary>
     /// No OCPP 1.6 schema bounds an integer (no minimum/maximum), so by JSON Schema 2147483648 is a valid connectorId,
     /// transactionId or reservationId and NJsonSchema accepts it. Our generated types hold <c>int</c>, so we reject with
-    /// PropertyConstraintViolation ("bounds" in WIRE-BEHAVIOUR.md). By the schemas NJsonSchema is right; by the OCPP 1.6
+    /// PropertyConstraintViolation ("bounds" in docs/wire-behaviour.md). By the schemas NJsonSchema is right; by the OCPP 1.6
     /// specification, whose integer fields are given as "integer" without a width, this is an implementation limit that
     /// should be documented (OCPP 2.0.1 does fix integer at 32 bits).
     /// </summary>
@@ -168,7 +168,7 @@ public sealed class KnownDifferencesTests
     /// <summary>
     /// GetDiagnostics.location and UpdateFirmware.location carry <c>"format": "uri"</c>. Draft-04 §7.3.6: valid "according to
     /// RFC 3986"; format checking is optional in draft-04 (§7.2) and draft-06 (§8.2), so not checking it is allowed, but
-    /// NJsonSchema is the more exact side: an empty string or one with a space is no URI. WIRE-BEHAVIOUR.md lists no
+    /// NJsonSchema is the more exact side: an empty string or one with a space is no URI. docs/wire-behaviour.md lists no
     /// "format uri" row; decision needed whether to reject these with PropertyConstraintViolation.
     /// </summary>
     [Theory]

@@ -5,7 +5,7 @@ using Ocpp16.Messages.Tests.Infrastructure;
 
 namespace Ocpp16.Messages.Tests.Differential;
 
-/// <summary>One leaf violation reported by NJsonSchema: its kind, its path (<c>#/a[0].b</c>) and the OCPP-J code WIRE-BEHAVIOUR.md maps that kind to.</summary>
+/// <summary>One leaf violation reported by NJsonSchema: its kind, its path (<c>#/a[0].b</c>) and the OCPP-J code docs/wire-behaviour.md maps that kind to.</summary>
 internal sealed record OracleError(ValidationErrorKind Kind, string Path, OcppErrorCode Code)
 {
     public override string ToString() => $"{Kind} at {Path} ({Code.ToWireString()})";
@@ -32,7 +32,7 @@ internal static class Oracle
         => ourPath == "$" ? "#/" : "#/" + ourPath[2..];
 
     /// <summary>
-    /// WIRE-BEHAVIOUR.md's mapping, applied to the kinds of error NJsonSchema reports: "payload not an object" (an
+    /// docs/wire-behaviour.md's mapping, applied to the kinds of error NJsonSchema reports: "payload not an object" (an
     /// ObjectExpected at the root) is a FormationViolation, an ObjectExpected anywhere else a TypeConstraintViolation.
     /// </summary>
     public static OcppErrorCode CodeOf(ValidationErrorKind kind, string path) => kind switch

@@ -24,6 +24,12 @@ internal interface IAuthorizationSource
 
     /// <summary>An answer of the Central System about <paramref name="idTag"/> (Authorize, StartTransaction, StopTransaction .conf).</summary>
     void OnIdTagInfo(string idTag, IdTagInfo info);
+
+    /// <summary>
+    /// Whether the sources after this one must not learn <paramref name="idTag"/> (while this source is enabled): the
+    /// Local Authorization List keeps its identifiers out of the authorization cache (OCPP 1.6 §3.5.3).
+    /// </summary>
+    bool Excludes(string idTag) => false;
 }
 
 /// <summary>How an IdTag was authorized.</summary>
@@ -75,12 +81,16 @@ internal sealed class Authorizer
         return null;
     }
 
-    /// <summary>Tells every source what the Central System answered.</summary>
+    /// <summary>Tells the sources what the Central System answered (none after a source that excludes the IdTag).</summary>
     public void Learn(string idTag, IdTagInfo info)
     {
         foreach (var source in _sources)
         {
             source.OnIdTagInfo(idTag, info);
+            if (source.IsEnabled && source.Excludes(idTag))
+            {
+                return;
+            }
         }
     }
 

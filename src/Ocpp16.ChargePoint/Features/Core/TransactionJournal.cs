@@ -209,9 +209,15 @@ internal sealed class TransactionJournal
 
     // ------------------------------------------------------------------ events
 
-    /// <summary>Journals a start and queues its StartTransaction (one write).</summary>
+    /// <summary>The local id the next <see cref="Start"/> gives its transaction.</summary>
+    public int NextLocalId => _nextLocalId;
+
+    /// <summary>
+    /// Journals a start and queues its StartTransaction (one write, together with <paramref name="with"/>: the state
+    /// changes of the other modules that the start causes).
+    /// </summary>
     /// <exception cref="ChargePointStorageException">Nothing was journaled: the transaction did not start.</exception>
-    public JournalTransaction Start(int connectorId, string idTag, string? parentIdTag, long meterStartWh, DateTimeOffset timestamp, int? reservationId, MeterValue? beginData)
+    public JournalTransaction Start(int connectorId, string idTag, string? parentIdTag, long meterStartWh, DateTimeOffset timestamp, int? reservationId, MeterValue? beginData, ChargePointStorageBatch? with = null)
     {
         var record = new TransactionRecord
         {
@@ -236,7 +242,7 @@ internal sealed class TransactionJournal
             Timestamp = timestamp,
         };
         var tx = new JournalTransaction(record);
-        var batch = new ChargePointStorageBatch().Put(TransactionsCollection, Key(record.LocalId), Serialize(record));
+        var batch = (with ?? new ChargePointStorageBatch()).Put(TransactionsCollection, Key(record.LocalId), Serialize(record));
         if (beginData is not null)
         {
             var key = DataKey(record.LocalId, 0);

@@ -26,8 +26,11 @@ internal sealed class Transactions
         engine.Journal.StopConfirmed += OnStopConfirmed;
     }
 
-    /// <summary>An IdTag authorized before an EV was plugged in: the next connector plugged within ConnectionTimeOut starts.</summary>
-    private sealed record PendingAuthorization(string IdTag, string? ParentIdTag, int? ConnectorId, EngineLoop.LoopTimer Timeout);
+    /// <summary>
+    /// An IdTag authorized before an EV was plugged in: the next connector plugged within ConnectionTimeOut starts (with
+    /// the TxProfile of the RemoteStartTransaction that asked for it, if any).
+    /// </summary>
+    private sealed record PendingAuthorization(string IdTag, string? ParentIdTag, int? ConnectorId, ChargingProfile? ChargingProfile, EngineLoop.LoopTimer Timeout);
 
     // ------------------------------------------------------------------ recovery (§4.10, power loss)
 
@@ -94,10 +97,10 @@ internal sealed class Transactions
                 c.EvSuspended = false;
                 if (c.Transaction is null && c.IsFree)
                 {
-                    if (_pending is { } pending && (pending.ConnectorId is null || pending.ConnectorId == c.Id))
+                    if (_pending is { } pending && (pending.ConnectorId is null || pending.ConnectorId == c.Id) && _engine.Admits(c.Id, pending.IdTag, pending.ParentIdTag, authorized: true))
                     {
                         // Start first, then release the other connectors that waited for this authorization.
-                        await StartAsync(c, pending.IdTag, pending.ParentIdTag).ConfigureAwait(false);
+                        await StartAsync(c, pending.IdTag, pending.ParentIdTag, pending.ChargingProfile).ConfigureAwait(false);
                         ClearPending();
                         return;
                     }
@@ -173,6 +176,16 @@ internal sealed class Transactions
             return ValueTask.CompletedTask;
         }
 
+        // Every free connector is reserved for someone else (§5.13): the IdTag is not even authorized. A tag that could
+        // stop a transaction of its group (§3.4.4) is still authorized, to learn its parentIdTag.
+        var free = _engine.Connectors.All.Where(c => c.IsFree).ToList();
+        if (free.Count > 0 && _engine.Connectors.All.All(c => c.Transaction is null)
+            && !free.Any(c => _engine.Admits(c.Id, idTag, _engine.Authorizer.FindLocally(idTag)?.ParentIdTag, authorized: false)))
+        {
+            ChargePointLog.IdTagRefused(_engine.Logger, _engine.Identity, "every free connector is reserved");
+            return ValueTask.CompletedTask;
+        }
+
         _engine.Authorizer.Authorize(idTag, result => _engine.Loop.Post(() => OnPresentedTagAuthorizedAsync(idTag, result)));
         return ValueTask.CompletedTask;
     }
@@ -198,21 +211,29 @@ internal sealed class Transactions
             }
         }
 
-        var ready = _engine.Connectors.All.FirstOrDefault(c => c.Plugged && c.IsFree && !c.Finishing && !c.AwaitingPlug)
-            ?? _engine.Connectors.All.FirstOrDefault(c => c.Plugged && c.IsFree && !c.AwaitingPlug);
+        var parentIdTag = result.Info.ParentIdTag;
+        var admitted = _engine.Connectors.All.Where(c => c.IsFree && _engine.Admits(c.Id, idTag, parentIdTag, authorized: true)).ToList();
+        var ready = admitted.FirstOrDefault(c => c.Plugged && c.IsFree && !c.Finishing && !c.AwaitingPlug)
+            ?? admitted.FirstOrDefault(c => c.Plugged && c.IsFree && !c.AwaitingPlug);
         if (ready is not null)
         {
-            await StartAsync(ready, idTag, result.Info.ParentIdTag).ConfigureAwait(false);
+            await StartAsync(ready, idTag, parentIdTag, null).ConfigureAwait(false);
             ClearPending();
             return;
         }
 
-        // Authorized before the EV is plugged in (§3.6 "identification first"): every free connector is Preparing
-        // until one is plugged in or ConnectionTimeOut passes.
-        AwaitPlug(idTag, result.Info.ParentIdTag, null);
+        if (admitted.Count == 0)
+        {
+            ChargePointLog.IdTagRefused(_engine.Logger, _engine.Identity, "no connector admits it (reserved)");
+            return;
+        }
+
+        // Authorized before the EV is plugged in (§3.6 "identification first"): every free connector it may use is
+        // Preparing until one is plugged in or ConnectionTimeOut passes.
+        AwaitPlug(idTag, parentIdTag, null, null);
     }
 
-    private void AwaitPlug(string idTag, string? parentIdTag, int? connectorId)
+    private void AwaitPlug(string idTag, string? parentIdTag, int? connectorId, ChargingProfile? chargingProfile)
     {
         ClearPending();
         var timeout = _engine.Loop.Schedule(TimeSpan.FromSeconds(Math.Max(1, _engine.Configuration.GetInt32(CoreKeys.ConnectionTimeOut))), () =>
@@ -222,8 +243,8 @@ internal sealed class Transactions
                 ClearPending();
             }
         });
-        _pending = new PendingAuthorization(idTag, parentIdTag, connectorId, timeout);
-        foreach (var c in _engine.Connectors.All.Where(c => c.IsFree && (connectorId is null || c.Id == connectorId)))
+        _pending = new PendingAuthorization(idTag, parentIdTag, connectorId, chargingProfile, timeout);
+        foreach (var c in _engine.Connectors.All.Where(c => c.IsFree && (connectorId is null || c.Id == connectorId) && _engine.Admits(c.Id, idTag, parentIdTag, authorized: true)))
         {
             c.AwaitingPlug = true;
             _engine.Connectors.Update(c);
@@ -248,26 +269,26 @@ internal sealed class Transactions
 
     // ------------------------------------------------------------------ start and stop
 
-    private async ValueTask StartAsync(ConnectorState c, string idTag, string? parentIdTag)
+    private async ValueTask StartAsync(ConnectorState c, string idTag, string? parentIdTag, ChargingProfile? chargingProfile)
     {
-        if (!c.IsFree)
+        if (!c.IsFree || !_engine.Admits(c.Id, idTag, parentIdTag, authorized: true))
         {
             return;
         }
 
         var reading = await c.Hardware.Meter.ReadAsync().ConfigureAwait(false);
         var now = _engine.Now;
-        int? reservationId = null;
+        var starting = new TransactionStarting(c.Id, idTag, parentIdTag, _engine.Journal.NextLocalId, chargingProfile);
         foreach (var observer in _engine.TransactionObservers)
         {
-            reservationId ??= observer.OnStarting(c.Id, idTag, parentIdTag);
+            observer.OnStarting(starting);
         }
 
         var begin = Metering.Build(reading, _engine.Configuration.GetMeasurands(CoreKeys.StopTxnSampledData), ReadingContext.TransactionBegin, now);
         JournalTransaction tx;
         try
         {
-            tx = _engine.Journal.Start(c.Id, idTag, parentIdTag, MeterRegister.Wh(reading.EnergyActiveImportRegisterWh), now, reservationId, begin);
+            tx = _engine.Journal.Start(c.Id, idTag, parentIdTag, MeterRegister.Wh(reading.EnergyActiveImportRegisterWh), now, starting.ReservationId, begin, starting.Batch);
         }
         catch (ChargePointStorageException e)
         {
@@ -284,7 +305,7 @@ internal sealed class Transactions
         _metering.StartSampling(tx);
         foreach (var observer in _engine.TransactionObservers)
         {
-            observer.OnStarted(tx);
+            observer.OnStarted(tx, starting);
         }
 
         _engine.Connectors.Update(c);
@@ -417,13 +438,20 @@ internal sealed class Transactions
     // ------------------------------------------------------------------ CS→CP
 
     /// <summary>
-    /// RemoteStartTransaction (OCPP 1.6 §5.11): Rejected for connector 0 or a connector that does not exist or is not
-    /// free, for no free connector, or for a ChargingProfile that is not a TxProfile; otherwise Accepted, and after the
-    /// answer is on the wire the IdTag is authorized (when AuthorizeRemoteTxRequests) and the transaction starts at once
-    /// if an EV is plugged in, else when one is within ConnectionTimeOut.
+    /// RemoteStartTransaction (OCPP 1.6 §5.11): Rejected for connector 0 or a connector that does not exist, is not free
+    /// or is reserved for another IdTag, for no such free connector, or for a ChargingProfile that is not a TxProfile,
+    /// carries a transactionId, or that Smart Charging cannot install; otherwise Accepted, and after the answer is on
+    /// the wire the IdTag is authorized (when AuthorizeRemoteTxRequests) and the transaction starts at once if an EV is
+    /// plugged in, else when one is within ConnectionTimeOut. Its ChargingProfile becomes the transaction's TxProfile
+    /// (without Smart Charging it is ignored).
     /// </summary>
     public ValueTask<RemoteStartTransactionResponse> OnRemoteStartAsync(RemoteStartTransactionRequest request, IncomingCall call)
     {
+        var idTag = request.IdTag;
+        var localParent = _engine.Authorizer.FindLocally(idTag)?.ParentIdTag;
+
+        // Without AuthorizeRemoteTxRequests no parentIdTag will be learnt: what is known now decides.
+        var final = !_engine.Configuration.GetBoolean(CoreKeys.AuthorizeRemoteTxRequests);
         ConnectorState? c;
         if (request.ConnectorId is { } id)
         {
@@ -431,51 +459,55 @@ internal sealed class Transactions
         }
         else
         {
-            c = _engine.Connectors.All.FirstOrDefault(x => x.Plugged && x.IsFree && !x.AwaitingPlug)
-                ?? _engine.Connectors.All.FirstOrDefault(x => x.IsFree && !x.AwaitingPlug);
+            var admitted = _engine.Connectors.All.Where(x => _engine.Admits(x.Id, idTag, localParent, authorized: final)).ToList();
+            c = admitted.FirstOrDefault(x => x.Plugged && x.IsFree && !x.AwaitingPlug)
+                ?? admitted.FirstOrDefault(x => x.IsFree && !x.AwaitingPlug);
         }
 
+        var profile = request.ChargingProfile;
         var accepted = c is not null && c.IsFree && _engine.Connectors.StationOperative
-            && (request.ChargingProfile is null || request.ChargingProfile.ChargingProfilePurpose == ChargingProfilePurposeType.TxProfile);
+            && _engine.Admits(c.Id, idTag, localParent, authorized: final)
+            && (profile is null || (profile.ChargingProfilePurpose == ChargingProfilePurposeType.TxProfile && profile.TransactionId is null
+                && (_engine.RemoteStartProfiles is not { } profiles || profiles.CanInstall(c.Id, profile))));
         if (!accepted)
         {
             return ValueTask.FromResult(new RemoteStartTransactionResponse { Status = RemoteStartStopStatus.Rejected });
         }
 
-        var idTag = request.IdTag;
+        var txProfile = _engine.RemoteStartProfiles is null ? null : profile;
         call.AfterResponse(() =>
         {
             if (_engine.Configuration.GetBoolean(CoreKeys.AuthorizeRemoteTxRequests))
             {
-                _engine.Authorizer.Authorize(idTag, result => _engine.Loop.Post(() => result.IsAccepted ? ArmRemoteStartAsync(c!, idTag, result.Info.ParentIdTag) : ValueTask.CompletedTask));
+                _engine.Authorizer.Authorize(idTag, result => _engine.Loop.Post(() => result.IsAccepted ? ArmRemoteStartAsync(c!, idTag, result.Info.ParentIdTag, txProfile) : ValueTask.CompletedTask));
             }
             else
             {
-                _engine.Loop.Post(() => ArmRemoteStartAsync(c!, idTag, null));
+                _engine.Loop.Post(() => ArmRemoteStartAsync(c!, idTag, localParent, txProfile));
             }
         });
         return ValueTask.FromResult(new RemoteStartTransactionResponse { Status = RemoteStartStopStatus.Accepted });
     }
 
-    private ValueTask ArmRemoteStartAsync(ConnectorState c, string idTag, string? parentIdTag)
+    private ValueTask ArmRemoteStartAsync(ConnectorState c, string idTag, string? parentIdTag, ChargingProfile? chargingProfile)
     {
-        if (!c.IsFree)
+        if (!c.IsFree || !_engine.Admits(c.Id, idTag, parentIdTag, authorized: true))
         {
             return ValueTask.CompletedTask;
         }
 
         if (c.Plugged)
         {
-            return StartThenClearPendingAsync(c, idTag, parentIdTag);
+            return StartThenClearPendingAsync(c, idTag, parentIdTag, chargingProfile);
         }
 
-        AwaitPlug(idTag, parentIdTag, c.Id);
+        AwaitPlug(idTag, parentIdTag, c.Id, chargingProfile);
         return ValueTask.CompletedTask;
     }
 
-    private async ValueTask StartThenClearPendingAsync(ConnectorState c, string idTag, string? parentIdTag)
+    private async ValueTask StartThenClearPendingAsync(ConnectorState c, string idTag, string? parentIdTag, ChargingProfile? chargingProfile)
     {
-        await StartAsync(c, idTag, parentIdTag).ConfigureAwait(false);
+        await StartAsync(c, idTag, parentIdTag, chargingProfile).ConfigureAwait(false);
         ClearPending();
     }
 

@@ -225,7 +225,7 @@ internal sealed class FirmwareUpdater : ITransactionObserver
 
     // ------------------------------------------------------------------ transactions
 
-    void ITransactionObserver.OnStarted(Core.JournalTransaction transaction)
+    void ITransactionObserver.OnStarted(Core.JournalTransaction transaction, Engine.TransactionStarting start)
     {
         if (_running is { } running && _update is { Phase: FirmwarePhase.Downloading } && !_engine.Options.FirmwareDownloadDuringTransactions)
         {

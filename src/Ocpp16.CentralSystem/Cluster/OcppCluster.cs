@@ -1,0 +1,572 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
+using System.Net.WebSockets;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Ocpp16.Messages;
+using Ocpp16.Transport;
+
+namespace Ocpp16.CentralSystem.Cluster;
+
+/// <summary>A charge point connected to some node of the cluster.</summary>
+/// <param name="Id">The identity.</param>
+/// <param name="NodeId">The node that holds its WebSocket connection (owns it).</param>
+/// <param name="ConnectedAt">When it connected to that node (UTC).</param>
+/// <param name="RemoteAddress">Its remote IP address, when known.</param>
+/// <param name="IsLocal">Whether this node owns it.</param>
+public sealed record ClusterChargePoint(string Id, string NodeId, DateTimeOffset ConnectedAt, string? RemoteAddress, bool IsLocal);
+
+/// <summary>
+/// This node's view of a Central System cluster (scale-out): which node holds each charge point's WebSocket (the node
+/// that holds it owns it; a charge point that reconnects to another node moves there, and the old node closes its stale
+/// connection under <see cref="DuplicateConnectionPolicy.ReplaceExisting"/>), which nodes are alive, and the routing of
+/// calls. <see cref="OcppCentralSystem.TryGetChargePoint"/> returns a charge point owned by another node as a
+/// <see cref="ConnectedChargePoint"/> whose typed calls travel over the broker to the owner, run there on the real
+/// connection, and come back typed — with the same API and the same errors as a local call.
+/// </summary>
+/// <remarks>
+/// <para><b>Delivery of routed calls: at most once.</b> A routed CALL is sent to its owner once, never retried. It ends
+/// with the charge point's answer (CALLRESULT or <see cref="OcppCallErrorException"/>), <see cref="OcppTimeoutException"/>
+/// when the charge point did not answer within the call's timeout (carried with the request: the owner waits the
+/// remaining time, no second timeout applies) or the owner's answer did not come within that timeout plus
+/// <see cref="OcppClusterOptions.RoutingGrace"/>, or <see cref="OcppConnectionClosedException"/> when the charge point is
+/// not connected to its owner any more, the owner is not reachable (its queue is gone: at once), or the owner left the
+/// cluster while the call was in flight (within <see cref="OcppClusterOptions.NodeTimeout"/>; the CALL may or may not
+/// have reached the charge point, as when a local connection drops mid-call). A call never hangs.</para>
+/// <para><b>Shared state.</b> Connections, disconnections and session changes (boot information, registration status,
+/// connector statuses, heartbeats) are broadcast; every node keeps them (<see cref="ChargePoints"/>,
+/// <see cref="OcppCentralSystem.TryGetSession"/>). A node that sees no sign of life from another for
+/// <see cref="OcppClusterOptions.NodeTimeout"/> takes it for dead and forgets its charge points.</para>
+/// </remarks>
+public sealed class OcppCluster : IOcppClusterReceiver
+{
+    private readonly OcppCentralSystem _centralSystem;
+    private readonly IOcppClusterBus _bus;
+    private readonly OcppClusterOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<string, ClusterChargePoint> _directory = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _nodes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, PendingCall> _pending = new(StringComparer.Ordinal);
+    private ITimer? _heartbeat;
+    private int _started;
+
+    internal OcppCluster(OcppCentralSystem centralSystem, IOcppClusterBus bus, OcppClusterOptions options, TimeProvider time, ILogger logger)
+    {
+        _centralSystem = centralSystem;
+        _bus = bus;
+        _options = options;
+        _time = time;
+        _logger = logger;
+        NodeId = options.NodeId;
+    }
+
+    /// <summary>This node's id.</summary>
+    public string NodeId { get; }
+
+    /// <summary>The nodes alive now (this one included), by id.</summary>
+    public IReadOnlyCollection<string> Nodes => [.. _nodes.Keys.Order(StringComparer.Ordinal)];
+
+    /// <summary>Every charge point connected to a node of the cluster now.</summary>
+    public IReadOnlyCollection<ClusterChargePoint> ChargePoints => [.. _directory.Values];
+
+    /// <summary>Raised when a charge point connected to a node (this one included). Runs on the bus's thread.</summary>
+    public event EventHandler<ClusterChargePoint>? ChargePointConnected;
+
+    /// <summary>Raised when a charge point's connection to a node closed, or its node left the cluster. Runs on the bus's thread.</summary>
+    public event EventHandler<ClusterChargePoint>? ChargePointDisconnected;
+
+    /// <summary>Raised when a node left the cluster (no sign of life for <see cref="OcppClusterOptions.NodeTimeout"/>). Runs on a timer thread.</summary>
+    public event EventHandler<string>? NodeLeft;
+
+    /// <summary>Finds the node that owns a charge point.</summary>
+    /// <param name="chargePointId">The identity.</param>
+    /// <param name="chargePoint">Where it is connected, when it is.</param>
+    /// <returns><see langword="true"/> when a node of the cluster holds its connection.</returns>
+    public bool TryGetChargePoint(string chargePointId, [NotNullWhen(true)] out ClusterChargePoint? chargePoint)
+        => _directory.TryGetValue(chargePointId, out chargePoint);
+
+    // ------------------------------------------------------------------ lifecycle
+
+    internal async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _started, 1) == 1)
+        {
+            return;
+        }
+
+        _nodes[NodeId] = _time.GetTimestamp();
+        await _bus.StartAsync(NodeId, this, cancellationToken).ConfigureAwait(false);
+        await BroadcastAsync(new ClusterMessage { Kind = ClusterKinds.Sync, Node = NodeId }).ConfigureAwait(false);
+        _heartbeat = _time.CreateTimer(static state => ((OcppCluster)state!).Tick(), this, TimeSpan.Zero, _options.HeartbeatInterval);
+        ClusterLog.Joined(_logger, NodeId);
+    }
+
+    internal async Task StopAsync()
+    {
+        if (Interlocked.Exchange(ref _started, 0) == 0)
+        {
+            return;
+        }
+
+        if (_heartbeat is { } heartbeat)
+        {
+            await heartbeat.DisposeAsync().ConfigureAwait(false);
+        }
+
+        foreach (var pending in _pending.Values)
+        {
+            pending.Disconnect();
+        }
+
+        // The others forget this node's charge points at once rather than after NodeTimeout.
+        await BroadcastAsync(new ClusterMessage { Kind = ClusterKinds.Left, Node = NodeId }).ConfigureAwait(false);
+        ClusterLog.Stopped(_logger, NodeId);
+    }
+
+    private void Tick()
+    {
+        _ = BroadcastAsync(new ClusterMessage { Kind = ClusterKinds.Alive, Node = NodeId });
+        var now = _time.GetTimestamp();
+        foreach (var (node, lastSeen) in _nodes)
+        {
+            if (node != NodeId && _time.GetElapsedTime(lastSeen, now) > _options.NodeTimeout && _nodes.TryRemove(node, out _))
+            {
+                OnNodeLeft(node);
+            }
+        }
+    }
+
+    private void OnNodeLeft(string node)
+    {
+        ClusterLog.NodeLeft(_logger, NodeId, node, _pending.Values.Count(p => p.Node == node));
+        foreach (var entry in _directory.Values.Where(e => e.NodeId == node))
+        {
+            if (_directory.TryRemove(new KeyValuePair<string, ClusterChargePoint>(entry.Id, entry)))
+            {
+                Raise(ChargePointDisconnected, entry);
+            }
+        }
+
+        // As when a local connection drops mid-call: the CALL may or may not have reached the charge point.
+        foreach (var pending in _pending.Values.Where(p => p.Node == node))
+        {
+            pending.Disconnect();
+        }
+
+        RaiseNodeLeft(node);
+    }
+
+    // ------------------------------------------------------------------ local connections (called by OcppCentralSystem)
+
+    internal void OnLocalConnected(ConnectedChargePoint chargePoint)
+    {
+        var entry = new ClusterChargePoint(chargePoint.Id, NodeId, chargePoint.ConnectedAt, chargePoint.RemoteAddress, IsLocal: true);
+        _directory[chargePoint.Id] = entry;
+        chargePoint.Session.Changed += OnLocalSessionChanged;
+        _ = BroadcastAsync(new ClusterMessage
+        {
+            Kind = ClusterKinds.Owned,
+            Node = NodeId,
+            ChargePoint = chargePoint.Id,
+            ConnectedAt = chargePoint.ConnectedAt,
+            RemoteAddress = chargePoint.RemoteAddress,
+            Session = chargePoint.Session.ToSnapshot(),
+        });
+    }
+
+    internal void OnLocalDisconnected(ConnectedChargePoint chargePoint)
+    {
+        chargePoint.Session.Changed -= OnLocalSessionChanged;
+        if (_centralSystem.Registry.TryGet(chargePoint.Id, out _))
+        {
+            return; // Another local connection of the same identity is still open (AllowBoth, or the replacement).
+        }
+
+        if (_directory.TryGetValue(chargePoint.Id, out var entry) && entry.NodeId == NodeId)
+        {
+            _directory.TryRemove(new KeyValuePair<string, ClusterChargePoint>(chargePoint.Id, entry));
+        }
+
+        _ = BroadcastAsync(new ClusterMessage { Kind = ClusterKinds.Released, Node = NodeId, ChargePoint = chargePoint.Id, ConnectedAt = chargePoint.ConnectedAt });
+    }
+
+    /// <summary>Whether another live node holds a connection of this identity (the cluster-wide RejectNew check).</summary>
+    internal bool IsOwnedElsewhere(string chargePointId)
+        => _directory.TryGetValue(chargePointId, out var entry) && entry.NodeId != NodeId && _nodes.ContainsKey(entry.NodeId);
+
+    private void OnLocalSessionChanged(ChargePointSession session)
+        => _ = BroadcastAsync(new ClusterMessage { Kind = ClusterKinds.Session, Node = NodeId, ChargePoint = session.ChargePointId, Session = session.ToSnapshot() });
+
+    // ------------------------------------------------------------------ routed calls (the caller's side)
+
+    /// <summary>
+    /// Makes a CALL on the node that owns the charge point and returns its outcome as a value. When the owner answers
+    /// that it does not hold the charge point (it moved: the CALL was not sent), the call follows it to its new owner,
+    /// at most twice.
+    /// </summary>
+    internal async ValueTask<OcppCallResult> CallAsync(ClusterChargePoint owner, string action, IOcppJsonWritable payload, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var json = ClusterJson.Payload(payload);
+        var deadline = _time.GetTimestamp();
+        for (var attempt = 0; ; attempt++)
+        {
+            if (owner.NodeId == NodeId && _centralSystem.Registry.TryGet(owner.Id, out var local))
+            {
+                // It moved here.
+                return await local.SendAsync((Messages.IOcppRequest)payload, timeout - _time.GetElapsedTime(deadline), cancellationToken).ConfigureAwait(false);
+            }
+
+            var result = await CallOnceAsync(owner, action, json, timeout - _time.GetElapsedTime(deadline), cancellationToken).ConfigureAwait(false);
+            if (result.Result is { } done)
+            {
+                return done;
+            }
+
+            // Not held by that node: follow the charge point if the directory knows a newer owner.
+            if (attempt < 2 && _directory.TryGetValue(owner.Id, out var now) && (now.NodeId != owner.NodeId || now.ConnectedAt != owner.ConnectedAt)
+                && timeout > _time.GetElapsedTime(deadline))
+            {
+                owner = now;
+                continue;
+            }
+
+            return OcppCallResult.FromDisconnect(result.RequestId, action, timeout);
+        }
+    }
+
+    private async ValueTask<(OcppCallResult? Result, string RequestId)> CallOnceAsync(ClusterChargePoint owner, string action, string payload, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var requestId = Guid.NewGuid().ToString("N");
+        var pending = new PendingCall(owner.NodeId, owner.Id, action, requestId, timeout);
+        _pending[requestId] = pending;
+        try
+        {
+            var message = ClusterJson.Serialize(new ClusterMessage
+            {
+                Kind = ClusterKinds.Call,
+                Node = NodeId,
+                ChargePoint = owner.Id,
+                RequestId = requestId,
+                Action = action,
+                Payload = payload,
+                TimeoutMs = Math.Max(1, (long)timeout.TotalMilliseconds),
+            });
+            if (!_nodes.ContainsKey(owner.NodeId) || !await _bus.SendAsync(owner.NodeId, message, cancellationToken).ConfigureAwait(false))
+            {
+                return (OcppCallResult.FromDisconnect(requestId, action, timeout), requestId);
+            }
+
+            await using var expiry = _time.CreateTimer(static state => ((PendingCall)state!).Expire(), pending, timeout + _options.RoutingGrace, Timeout.InfiniteTimeSpan);
+            return (await pending.Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false), requestId);
+        }
+        finally
+        {
+            _pending.TryRemove(requestId, out _);
+        }
+    }
+
+    /// <summary>Closes a charge point's connection on the node that owns it.</summary>
+    internal Task CloseAsync(ClusterChargePoint owner, string? description, CancellationToken cancellationToken)
+        => _bus.SendAsync(owner.NodeId, ClusterJson.Serialize(new ClusterMessage { Kind = ClusterKinds.Close, Node = NodeId, ChargePoint = owner.Id, ErrorDescription = description }), cancellationToken);
+
+    // ------------------------------------------------------------------ messages
+
+    /// <inheritdoc/>
+    void IOcppClusterReceiver.OnMessage(ReadOnlySpan<byte> message)
+    {
+        if (ClusterJson.Deserialize(message) is not { } m)
+        {
+            ClusterLog.BadMessage(_logger, NodeId);
+            return;
+        }
+
+        try
+        {
+            OnMessage(m);
+        }
+        catch (Exception e)
+        {
+            // One bad message must not stop the bus's delivery of the next ones.
+            ClusterLog.MessageFailed(_logger, NodeId, m.Kind, m.Node, e);
+        }
+    }
+
+    private void OnMessage(ClusterMessage m)
+    {
+
+        if (m.Node != NodeId && m.Kind != ClusterKinds.Left)
+        {
+            if (!_nodes.ContainsKey(m.Node))
+            {
+                ClusterLog.NodeJoined(_logger, NodeId, m.Node);
+                if (m.Kind != ClusterKinds.Sync)
+                {
+                    // A node this one had taken for dead (or had not met yet): ask it for what it holds.
+                    _ = SendQuietlyAsync(m.Node, new ClusterMessage { Kind = ClusterKinds.Sync, Node = NodeId });
+                }
+            }
+
+            _nodes[m.Node] = _time.GetTimestamp();
+        }
+
+        switch (m.Kind)
+        {
+            case ClusterKinds.Sync when m.Node != NodeId:
+                AnnounceOwned();
+                break;
+            case ClusterKinds.Left when m.Node != NodeId:
+                if (_nodes.TryRemove(m.Node, out _))
+                {
+                    OnNodeLeft(m.Node);
+                }
+
+                break;
+            case ClusterKinds.Owned when m.Node != NodeId && m.ChargePoint is { } id:
+                OnRemoteOwned(m, id);
+                break;
+            case ClusterKinds.Released when m.Node != NodeId && m.ChargePoint is { } id:
+                if (_directory.TryGetValue(id, out var entry) && entry.NodeId == m.Node && _directory.TryRemove(new KeyValuePair<string, ClusterChargePoint>(id, entry)))
+                {
+                    Raise(ChargePointDisconnected, entry);
+                }
+
+                break;
+            case ClusterKinds.Session when m.Node != NodeId && m.ChargePoint is { } id && m.Session is { } session:
+                _centralSystem.GetOrAddSession(id).Apply(session);
+                break;
+            case ClusterKinds.Call:
+                _ = ExecuteAsync(m);
+                break;
+            case ClusterKinds.Reply when m.RequestId is { } requestId:
+                if (_pending.TryGetValue(requestId, out var pending))
+                {
+                    pending.Complete(m);
+                }
+
+                break;
+            case ClusterKinds.Close when m.ChargePoint is { } id:
+                if (_centralSystem.Registry.TryGet(id, out var local))
+                {
+                    _ = local.CloseAsync(m.ErrorDescription);
+                }
+
+                break;
+        }
+    }
+
+    /// <inheritdoc/>
+    void IOcppClusterReceiver.OnBusLost(Exception? reason) => ClusterLog.BusLost(_logger, NodeId, reason);
+
+    /// <inheritdoc/>
+    void IOcppClusterReceiver.OnBusRestored()
+    {
+        // The others may have taken this node for dead meanwhile: tell them what it holds, and learn what they hold.
+        ClusterLog.BusRestored(_logger, NodeId);
+        _ = BroadcastAsync(new ClusterMessage { Kind = ClusterKinds.Sync, Node = NodeId });
+        AnnounceOwned();
+    }
+
+    private void OnRemoteOwned(ClusterMessage m, string id)
+    {
+        var entry = new ClusterChargePoint(id, m.Node, m.ConnectedAt ?? _time.GetUtcNow(), m.RemoteAddress, IsLocal: false);
+
+        // The newest connection of an identity is the one the cluster knows (announcements can cross on the broker).
+        if (_directory.TryGetValue(id, out var known) && known.NodeId != m.Node && known.ConnectedAt > entry.ConnectedAt
+            && (known.IsLocal || _nodes.ContainsKey(known.NodeId)))
+        {
+            return;
+        }
+
+        if (m.Session is { } session)
+        {
+            _centralSystem.GetOrAddSession(id).Apply(session);
+        }
+
+        // The charge point moved from this node (it reconnected elsewhere): close the stale local connection.
+        if (_centralSystem.Registry.TryGet(id, out var local) && _centralSystem.Options.DuplicateConnections == DuplicateConnectionPolicy.ReplaceExisting)
+        {
+            ClusterLog.Moved(_logger, NodeId, id, m.Node);
+            _ = local.Connection.CloseAsync(WebSocketCloseStatus.PolicyViolation, "Replaced by a new connection on another node");
+        }
+
+        var changed = !_directory.TryGetValue(id, out var previous) || previous.NodeId != entry.NodeId || previous.ConnectedAt != entry.ConnectedAt;
+        _directory[id] = entry;
+        if (changed)
+        {
+            Raise(ChargePointConnected, entry);
+        }
+    }
+
+    private void AnnounceOwned()
+    {
+        foreach (var chargePoint in _centralSystem.Registry.Snapshot())
+        {
+            _ = BroadcastAsync(new ClusterMessage
+            {
+                Kind = ClusterKinds.Owned,
+                Node = NodeId,
+                ChargePoint = chargePoint.Id,
+                ConnectedAt = chargePoint.ConnectedAt,
+                RemoteAddress = chargePoint.RemoteAddress,
+                Session = chargePoint.Session.ToSnapshot(),
+            });
+        }
+    }
+
+    // ------------------------------------------------------------------ routed calls (the owner's side)
+
+    private async Task ExecuteAsync(ClusterMessage request)
+    {
+        var action = request.Action ?? string.Empty;
+        var timeout = TimeSpan.FromMilliseconds(Math.Max(1, request.TimeoutMs));
+        ClusterMessage reply;
+        try
+        {
+            if (request.ChargePoint is not { } id || !_centralSystem.Registry.TryGet(id, out var chargePoint))
+            {
+                reply = Reply(request, ReplyStatus.NotHeld);
+            }
+            else if (!OcppActions.TryGet(action, out var info))
+            {
+                reply = new ClusterMessage { Kind = ClusterKinds.Reply, Node = NodeId, RequestId = request.RequestId, Status = ReplyStatus.Invalid, ErrorDescription = $"{action} is not an OCPP 1.6 action this node knows." };
+            }
+            else if (!info.ReadRequest(Encoding.UTF8.GetBytes(request.Payload ?? "{}"), OcppValidationOptions.Strict, out var payload, out var violation))
+            {
+                reply = new ClusterMessage { Kind = ClusterKinds.Reply, Node = NodeId, RequestId = request.RequestId, Status = ReplyStatus.Invalid, ErrorDescription = $"The {action} request violates its schema: {violation}" };
+            }
+            else
+            {
+                var result = await chargePoint.SendAsync((IOcppRequest)payload, timeout).ConfigureAwait(false);
+                reply = result.Status switch
+                {
+                    OcppCallStatus.Result => Reply(request, ReplyStatus.Result, Encoding.UTF8.GetString(result.Payload.Span)),
+                    OcppCallStatus.Error => new ClusterMessage
+                    {
+                        Kind = ClusterKinds.Reply,
+                        Node = NodeId,
+                        RequestId = request.RequestId,
+                        Status = ReplyStatus.Error,
+                        ErrorCode = result.RawErrorCode,
+                        ErrorDescription = result.ErrorDescription,
+                        ErrorDetails = result.ErrorDetails.IsEmpty ? null : Encoding.UTF8.GetString(result.ErrorDetails.Span),
+                    },
+                    OcppCallStatus.Timeout => Reply(request, ReplyStatus.Timeout),
+                    _ => Reply(request, ReplyStatus.Disconnected),
+                };
+            }
+        }
+        catch (InvalidOperationException e)
+        {
+            reply = new ClusterMessage { Kind = ClusterKinds.Reply, Node = NodeId, RequestId = request.RequestId, Status = ReplyStatus.Refused, ErrorDescription = e.Message };
+        }
+        catch (ArgumentException e)
+        {
+            reply = new ClusterMessage { Kind = ClusterKinds.Reply, Node = NodeId, RequestId = request.RequestId, Status = ReplyStatus.Invalid, ErrorDescription = e.Message };
+        }
+
+        await SendQuietlyAsync(request.Node, reply).ConfigureAwait(false);
+    }
+
+    private async Task SendQuietlyAsync(string node, ClusterMessage message)
+    {
+        try
+        {
+            await _bus.SendAsync(node, ClusterJson.Serialize(message), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            ClusterLog.SendFailed(_logger, NodeId, message.Kind, node, e);
+        }
+    }
+
+    private ClusterMessage Reply(ClusterMessage request, string status, string? payload = null)
+        => new() { Kind = ClusterKinds.Reply, Node = NodeId, RequestId = request.RequestId, Status = status, Payload = payload };
+
+    private async Task BroadcastAsync(ClusterMessage message)
+    {
+        try
+        {
+            await _bus.BroadcastAsync(ClusterJson.Serialize(message), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            ClusterLog.BroadcastFailed(_logger, NodeId, message.Kind, e);
+        }
+    }
+
+    private void Raise(EventHandler<ClusterChargePoint>? handlers, ClusterChargePoint args)
+    {
+        foreach (var handler in handlers?.GetInvocationList() ?? [])
+        {
+            try
+            {
+                ((EventHandler<ClusterChargePoint>)handler)(this, args);
+            }
+            catch (Exception e)
+            {
+                ClusterLog.SubscriberFailed(_logger, NodeId, e);
+            }
+        }
+    }
+
+    private void RaiseNodeLeft(string node)
+    {
+        foreach (var handler in NodeLeft?.GetInvocationList() ?? [])
+        {
+            try
+            {
+                ((EventHandler<string>)handler)(this, node);
+            }
+            catch (Exception e)
+            {
+                ClusterLog.SubscriberFailed(_logger, NodeId, e);
+            }
+        }
+    }
+
+    /// <summary>A routed CALL waiting for its owner's reply.</summary>
+    /// <remarks>Completes with <see langword="null"/> when the node did not hold the charge point (the CALL was not sent).</remarks>
+    private sealed class PendingCall(string node, string chargePointId, string action, string requestId, TimeSpan timeout)
+    {
+        public string Node => node;
+
+        public string ChargePointId => chargePointId;
+
+        public string Action => action;
+
+        public TaskCompletionSource<OcppCallResult?> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Complete(ClusterMessage reply)
+        {
+            switch (reply.Status)
+            {
+                case ReplyStatus.Result:
+                    Completion.TrySetResult(OcppCallResult.FromResult(requestId, action, timeout, Encoding.UTF8.GetBytes(reply.Payload ?? "{}")));
+                    break;
+                case ReplyStatus.Error:
+                    Completion.TrySetResult(OcppCallResult.FromError(requestId, action, timeout, reply.ErrorCode ?? "GenericError", reply.ErrorDescription, reply.ErrorDetails is null ? default : Encoding.UTF8.GetBytes(reply.ErrorDetails)));
+                    break;
+                case ReplyStatus.Timeout:
+                    Completion.TrySetResult(OcppCallResult.FromTimeout(requestId, action, timeout));
+                    break;
+                case ReplyStatus.Refused:
+                    Completion.TrySetException(new InvalidOperationException(reply.ErrorDescription));
+                    break;
+                case ReplyStatus.Invalid:
+                    Completion.TrySetException(new ArgumentException(reply.ErrorDescription ?? $"The {action} request could not be read by the node that holds the charge point."));
+                    break;
+                case ReplyStatus.NotHeld:
+                    Completion.TrySetResult(null);
+                    break;
+                default:
+                    Completion.TrySetResult(OcppCallResult.FromDisconnect(requestId, action, timeout));
+                    break;
+            }
+        }
+
+        public void Expire() => Completion.TrySetResult(OcppCallResult.FromTimeout(requestId, action, timeout));
+
+        public void Disconnect() => Completion.TrySetResult(OcppCallResult.FromDisconnect(requestId, action, timeout));
+    }
+}

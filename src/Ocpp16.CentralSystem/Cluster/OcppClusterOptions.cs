@@ -1,0 +1,69 @@
+using Microsoft.Extensions.Options;
+
+namespace Ocpp16.CentralSystem.Cluster;
+
+/// <summary>Options of a Central System node in a cluster (scale-out). Each property's documentation states its default.</summary>
+public sealed class OcppClusterOptions
+{
+    /// <summary>
+    /// This node's id, unique in the cluster (at most 100 characters: letters, digits, '-', '_', '.'). Default: the host
+    /// name and a random suffix, new at every start.
+    /// </summary>
+    public string NodeId { get; set; } = DefaultNodeId();
+
+    /// <summary>How often a node tells the others it is alive. Default 1 s.</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// After how long without a sign of life a node is taken for dead: its charge points are gone for the others and the
+    /// calls routed to it end with <see cref="Transport.OcppConnectionClosedException"/>. At least twice
+    /// <see cref="HeartbeatInterval"/>. Default 3 s.
+    /// </summary>
+    public TimeSpan NodeTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// How long a routed call waits beyond its own timeout for the owning node's answer (which reports the charge point's
+    /// timeout itself); then it ends with <see cref="Transport.OcppTimeoutException"/>. Default 2 s.
+    /// </summary>
+    public TimeSpan RoutingGrace { get; set; } = TimeSpan.FromSeconds(2);
+
+    private static string DefaultNodeId()
+    {
+        var host = new string([.. Environment.MachineName.Where(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.').Take(60)]);
+        return $"{(host.Length == 0 ? "node" : host)}-{Guid.NewGuid():N}"[..Math.Min(100, (host.Length == 0 ? 4 : host.Length) + 33)];
+    }
+
+    /// <summary>The problems of these options; empty when valid.</summary>
+    internal List<string> FindProblems()
+    {
+        var problems = new List<string>();
+        if (string.IsNullOrEmpty(NodeId) || NodeId.Length > 100 || !NodeId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+        {
+            problems.Add("OcppClusterOptions.NodeId must have 1 to 100 characters: letters, digits, '-', '_', '.'.");
+        }
+
+        if (HeartbeatInterval <= TimeSpan.Zero)
+        {
+            problems.Add("OcppClusterOptions.HeartbeatInterval must be positive.");
+        }
+
+        if (NodeTimeout < 2 * HeartbeatInterval)
+        {
+            problems.Add("OcppClusterOptions.NodeTimeout must be at least twice HeartbeatInterval.");
+        }
+
+        if (RoutingGrace < TimeSpan.Zero)
+        {
+            problems.Add("OcppClusterOptions.RoutingGrace must not be negative.");
+        }
+
+        return problems;
+    }
+}
+
+/// <summary>Checks <see cref="OcppClusterOptions"/> when the application starts; each message names the option.</summary>
+internal sealed class OcppClusterOptionsValidator : IValidateOptions<OcppClusterOptions>
+{
+    public ValidateOptionsResult Validate(string? name, OcppClusterOptions options)
+        => options.FindProblems() is { Count: > 0 } problems ? ValidateOptionsResult.Fail(problems) : ValidateOptionsResult.Success;
+}
