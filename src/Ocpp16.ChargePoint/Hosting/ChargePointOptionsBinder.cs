@@ -94,7 +94,12 @@ internal static class ChargePointOptionsBinder
                 var text = File.ReadAllText(path);
                 if (text.Contains("-----BEGIN", StringComparison.Ordinal))
                 {
+                    var before = into.Count;
                     into.ImportFromPem(text);
+                    if (into.Count == before)
+                    {
+                        options.ConfigurationProblems.Add($"ChargePointOptions.{name}: {path} holds no PEM certificate.");
+                    }
                 }
                 else
                 {

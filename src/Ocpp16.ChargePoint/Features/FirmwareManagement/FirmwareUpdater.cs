@@ -263,11 +263,18 @@ internal sealed class FirmwareUpdater : ITransactionObserver
 
     // ------------------------------------------------------------------ download
 
+    /// <summary>
+    /// A retrieve or install date less than this ahead counts as now: the charge point's clock follows the Central
+    /// System's from the last BootNotification or Heartbeat answer, behind by the network latency, so "now" sent by the
+    /// Central System is a few milliseconds in the charge point's future (and would give a needless DownloadScheduled).
+    /// </summary>
+    private static readonly TimeSpan DueTolerance = TimeSpan.FromSeconds(1);
+
     private void ScheduleDownload()
     {
         var update = _update!;
         var wait = update.RetrieveDate - _engine.Now;
-        if (wait > TimeSpan.Zero)
+        if (wait >= DueTolerance)
         {
             SendDownloadScheduled();
             _timer = _engine.Loop.Schedule(wait, BeginDownload);
@@ -382,7 +389,7 @@ internal sealed class FirmwareUpdater : ITransactionObserver
     private void ScheduleInstall()
     {
         var update = _update!;
-        if (update.InstallDate is { } at && at > _engine.Now)
+        if (update.InstallDate is { } at && at - _engine.Now >= DueTolerance)
         {
             SendInstallScheduled();
             _timer = _engine.Loop.Schedule(at - _engine.Now, Install);
