@@ -232,14 +232,11 @@ public sealed class FirmwareScenarioTests
         Assert.Equal(["UploadFailed"], rig.Statuses("DiagnosticsStatusNotification", from));
     }
 
+    /// <summary>TriggerMessage on the wire (the Remote Trigger profile finds this module's trigger): Accepted, then the message.</summary>
     private static async Task SendTriggerAsync(Rig rig, MessageTrigger trigger)
     {
-        var engine = rig.ChargePoint.Engine;
-        await engine.Loop.InvokeAsync(() =>
-        {
-            engine.FindTrigger(trigger)!.Send(null);
-            return true;
-        });
+        var answer = await rig.Cs.CallAsync(new TriggerMessageRequest { RequestedMessage = trigger });
+        Assert.Equal(TriggerMessageStatus.Accepted, answer.Status);
         await rig.SettleAsync();
     }
 }
