@@ -7,7 +7,7 @@ using System.Text.Json;
 namespace Ocpp16.LoadBenchmark;
 
 /// <summary>Options of the <c>load</c> role.</summary>
-internal sealed record LoadOptions(Uri Url, int Stations, string Mode, double DurationSeconds, double WarmupSeconds, int ServerPid, Uri? GcUrl, int ConnectConcurrency, double MaxWarmupSeconds = 120);
+internal sealed record LoadOptions(Uri Url, int Stations, string Mode, double DurationSeconds, double WarmupSeconds, int ServerPid, Uri? GcUrl, int ConnectConcurrency, double MaxWarmupSeconds = 120, Uri? ApiUrl = null);
 
 /// <summary>
 /// N simulated charge points, each a raw <see cref="ClientWebSocket"/> (subprotocol ocpp1.6) with hand-written frames and
@@ -219,7 +219,8 @@ internal sealed class LoadGenerator
     private async Task DriveCommandsAsync(Station[] stations, Dictionary<string, double> result)
     {
         const int Workers = 8;
-        var http = new Uri(_options.Url.GetLeftPart(UriPartial.Authority).Replace("ws://", "http://", StringComparison.Ordinal));
+        // The HTTP API of the node the stations are connected to, or (--api) another node of a cluster: routed commands.
+        var http = _options.ApiUrl ?? new Uri(_options.Url.GetLeftPart(UriPartial.Authority).Replace("ws://", "http://", StringComparison.Ordinal));
         using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Workers }) { BaseAddress = http, Timeout = TimeSpan.FromSeconds(30) };
         var posts = new List<double>[Workers];
         var netPosts = new List<double>[Workers];

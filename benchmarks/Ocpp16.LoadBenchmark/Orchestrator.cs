@@ -278,7 +278,7 @@ internal static class Orchestrator
     }
 
     /// <summary>sh -c 'raise the open-files limit; exec taskset -c CORE command...' (pid = the command's pid after exec).</summary>
-    private static ProcessStartInfo Pinned(string? taskset, string core, string[] command)
+    internal static ProcessStartInfo Pinned(string? taskset, string core, string[] command)
     {
         var info = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
         info.ArgumentList.Add("-c");
@@ -299,25 +299,25 @@ internal static class Orchestrator
         return info;
     }
 
-    private static string[] SelfCommand()
+    internal static string[] SelfCommand()
     {
         var host = Environment.ProcessPath!;
         return Path.GetFileNameWithoutExtension(host) == "dotnet" ? [host, typeof(Orchestrator).Assembly.Location] : [host];
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var l = new TcpListener(IPAddress.Loopback, 0);
         l.Start();
         return ((IPEndPoint)l.LocalEndpoint).Port;
     }
 
-    private static string? FindOnPath(string name)
+    internal static string? FindOnPath(string name)
         => (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
             .Select(dir => Path.Combine(dir, name)).FirstOrDefault(File.Exists);
 
     /// <summary>samples/MinimalCsms built in this benchmark's configuration (the project references it, unreferenced).</summary>
-    private static string MinimalCsmsAssembly()
+    internal static string MinimalCsmsAssembly()
     {
         var configuration = typeof(Orchestrator).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyConfigurationAttribute), false)
             .OfType<System.Reflection.AssemblyConfigurationAttribute>().FirstOrDefault()?.Configuration ?? "Release";

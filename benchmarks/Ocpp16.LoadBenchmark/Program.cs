@@ -6,6 +6,8 @@ using Ocpp16.LoadBenchmark;
 //   load   --url ws://127.0.0.1:P/ocpp --stations N --mode closed|paced|idle|commands --duration S [--warmup S] [--server-pid PID] [--gc-url URL]
 //   run    [--duration S] [--warmup S] [--kinds ocpp16,ceiling,ocpp-rpc,minimalcsms] [--scenarios idle5000,closed1000,closed5000,paced5000,commands1000] [--quick]
 //   (minimalcsms: the sample CSMS itself, samples/MinimalCsms built in the same configuration, with SQLite in a temporary --data-dir)
+//   routed --broker amqp://guest:guest@127.0.0.1:5672/ [--stations 1000] [--duration S] [--warmup S] [--repeat N]
+//          (two MinimalCsms nodes over RabbitMQ: commands through the stations' own node against through the other node)
 //   (run also takes --repeat N: ocpp16 and ceiling N times per scenario, alternating, median run reported; --gen0-mib M)
 // `run` starts each server and the load generator as separate processes pinned with taskset (-c 0 / -c 1).
 if (args.Length == 0)
@@ -29,7 +31,8 @@ switch (args[0])
             options.GetInt("server-pid", 0),
             options.TryGet("gc-url") is { } gc ? new Uri(gc) : null,
             options.GetInt("connect-concurrency", 64),
-            options.GetDouble("max-warmup", 120));
+            options.GetDouble("max-warmup", 120),
+            options.TryGet("api") is { } api ? new Uri(api) : null);
         if (load.Mode is not ("closed" or "paced" or "idle" or "commands"))
         {
             Console.Error.WriteLine($"unknown mode '{load.Mode}' (closed|paced|idle|commands)");
@@ -39,6 +42,8 @@ switch (args[0])
         return await new LoadGenerator(load).RunAsync();
     case "run":
         return await Orchestrator.RunAsync(options);
+    case "routed":
+        return await RoutedBenchmark.RunAsync(options);
     default:
         Console.Error.WriteLine($"unknown role '{args[0]}' (server|load|run)");
         return 2;

@@ -15,6 +15,7 @@ using Ocpp16.Messages;
 // at http://HOST:PORT/, the HTTP API under /api, its OpenAPI document at /openapi/v1.json.
 // Usage: dotnet run --project samples/MinimalCsms -- [--urls http://127.0.0.1:8180] [--data-dir DIR] [--simulate N]
 //        [--ChargePoints:CP1:Password=secret | --ChargePoints:CP1:PasswordHash=HASH] [--IdTags:TAG=Accepted]
+//        [--ScaleOut:RabbitMq=amqp://guest:guest@localhost/ --ScaleOut:NodeId=a]   (one node of a cluster)
 //        dotnet run --project samples/MinimalCsms -- --hash-password SECRET   (prints a PasswordHash and exits)
 //        dotnet run --project samples/MinimalCsms -- --create-pki DIR [--Csms:CertificateAuthority:Organization CPO]
 //          (writes a demo CA, TLS and firmware signing PKI as PEM files and exits; security profiles 2 and 3: README)
@@ -59,6 +60,13 @@ var ocpp = builder.Services.AddOcpp16CentralSystem(builder.Configuration.GetSect
     .AddSecurityHandler<CsmsSecurityHandler>();
 CsmsSecurity.Configure(builder, ocpp); // TLS (Csms:Tls), the certificate authority (Csms:CertificateAuthority), the authenticator
 
+// --ScaleOut:RabbitMq=amqp://user:password@host/ makes this process one node of a cluster (README: "Scale-out"); the
+// nodes share the database of --data-dir (same host) and route commands to the node that holds each charge point.
+if (builder.Configuration.GetSection("ScaleOut") is var scaleOut && scaleOut["RabbitMq"] is { Length: > 0 })
+{
+    ocpp.AddRabbitMqScaleOut(scaleOut);
+}
+
 var app = builder.Build();
 CsmsLog.Database(app.Services.GetRequiredService<ILogger<CsmsDatabase>>(), database.Path, database.SchemaVersion);
 var store = app.Services.GetRequiredService<CsmsStore>();
@@ -73,6 +81,25 @@ centralSystem.ChargePointConnected += (_, cp) =>
     live.Publish("connected", cp.Id, cp.RemoteAddress ?? string.Empty);
 };
 centralSystem.ChargePointDisconnected += (_, e) => live.Publish("disconnected", e.ChargePoint.Id, e.CloseInfo.CloseStatus?.ToString() ?? "connection lost");
+if (centralSystem.Cluster is { } cluster)
+{
+    // The dashboard of every node shows the whole cluster: the other nodes' charge points as they come and go.
+    cluster.ChargePointConnected += (_, cp) =>
+    {
+        if (!cp.IsLocal)
+        {
+            live.Publish("connected", cp.Id, $"on node {cp.NodeId}");
+        }
+    };
+    cluster.ChargePointDisconnected += (_, cp) =>
+    {
+        if (!cp.IsLocal)
+        {
+            live.Publish("disconnected", cp.Id, $"from node {cp.NodeId}");
+        }
+    };
+    cluster.SessionChanged += (_, session) => live.Publish("status", session.ChargePointId, "on another node");
+}
 
 app.UseDefaultFiles();
 app.UseStaticFiles();

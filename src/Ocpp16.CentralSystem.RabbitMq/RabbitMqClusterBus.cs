@@ -42,7 +42,15 @@ internal sealed class RabbitMqClusterBus(RabbitMqScaleOutOptions options, ILogge
             RequestedHeartbeat = options.BrokerHeartbeat,
             ClientProvidedName = "ocpp16 " + nodeId,
         };
-        _connection = await factory.CreateConnectionAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            _connection = await factory.CreateConnectionAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (BrokerUnreachableException e)
+        {
+            throw new InvalidOperationException($"The RabbitMQ broker {options.DescribeBroker()} cannot be reached: {e.InnerException?.Message ?? e.Message}", e);
+        }
+
         _publisher = await _connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         _sender = await _connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken).ConfigureAwait(false);
         _consumer = await _connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);

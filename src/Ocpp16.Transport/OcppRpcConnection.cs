@@ -482,7 +482,7 @@ public sealed class OcppRpcConnection : IAsyncDisposable
                         {
                             waited = await webSocket.WaitForMessageAsync(token).ConfigureAwait(false);
                         }
-                        catch (Exception ex) when (ex is not OperationCanceledException && WebSocketOcppTransport.IsConnectionLoss(ex))
+                        catch (Exception ex) when (WebSocketOcppTransport.IsConnectionLoss(ex) || (ex is OperationCanceledException && !token.IsCancellationRequested))
                         {
                             lost = ex;
                         }

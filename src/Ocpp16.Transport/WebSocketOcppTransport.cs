@@ -123,8 +123,9 @@ public sealed class WebSocketOcppTransport : IOcppTransport
                 {
                     throw;
                 }
-                catch (Exception ex) when (IsConnectionLoss(ex))
+                catch (Exception ex) when (IsConnectionLoss(ex) || ex is OperationCanceledException)
                 {
+                    // An OperationCanceledException without a cancellation request: the socket was aborted (see CloseAsync).
                     return LostResult(ex);
                 }
             }
@@ -202,6 +203,10 @@ public sealed class WebSocketOcppTransport : IOcppTransport
             if (_webSocket.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {
                 await _webSocket.CloseOutputAsync(status, description, cancellationToken).ConfigureAwait(false);
+                if (_webSocket.State == WebSocketState.CloseSent)
+                {
+                    _ = AbortUnlessClosedAsync();
+                }
             }
         }
         catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or IOException or InvalidOperationException)
@@ -228,6 +233,19 @@ public sealed class WebSocketOcppTransport : IOcppTransport
 
     private OcppReceiveResult ClosedResult() =>
         OcppReceiveResult.Closed(_webSocket.CloseStatus ?? _localCloseStatus, _webSocket.CloseStatusDescription ?? _localCloseDescription);
+
+    /// <summary>
+    /// A peer that does not answer the close frame within the echo timeout (a dead route, a half-open TCP connection)
+    /// is cut off (RFC 6455 §7.1.1): the pending receive ends as a connection loss and the socket is released.
+    /// </summary>
+    private async Task AbortUnlessClosedAsync()
+    {
+        await Task.Delay(s_closeEchoTimeout).ConfigureAwait(false);
+        if (_webSocket.State == WebSocketState.CloseSent)
+        {
+            _webSocket.Abort();
+        }
+    }
 
     private async ValueTask TryCloseOutputAsync(WebSocketCloseStatus status, string? description)
     {

@@ -42,6 +42,30 @@ public sealed class ConnectionTests
     private static string Basic(string user, string password) => "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(user + ":" + password));
 
     [Fact]
+    public async Task Close_PeerThatNeverAnswersTheCloseFrame_IsCutOffAndUnregistered()
+    {
+        await using var server = await TestServer.StartAsync();
+        var connected = new TaskCompletionSource<ConnectedChargePoint>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var disconnected = new TaskCompletionSource<ChargePointDisconnectedEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
+        server.CentralSystem.ChargePointConnected += (_, cp) => connected.TrySetResult(cp);
+        server.CentralSystem.ChargePointDisconnected += (_, e) => disconnected.TrySetResult(e);
+
+        // A raw client that never reads: it never echoes the close frame (a dead route, a half-open connection).
+        using var socket = new ClientWebSocket();
+        socket.Options.AddSubProtocol("ocpp1.6");
+        await socket.ConnectAsync(new Uri(server.BaseUri, "STALE"), CancellationToken.None).WaitAsync(Timeouts.Await);
+        var chargePoint = await connected.Task.WaitAsync(Timeouts.Await);
+
+        await chargePoint.CloseAsync("replaced").WaitAsync(Timeouts.Await);
+
+        // Cut off after the close-echo wait (5 s), not kept until a ping timeout.
+        var closed = await disconnected.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        Assert.Equal("STALE", closed.ChargePoint.Id);
+        Assert.False(server.CentralSystem.TryGetChargePoint("STALE", out _));
+        Assert.True(chargePoint.IsDisconnected);
+    }
+
+    [Fact]
     public async Task BootNotification_ReachesHandlerWithIdentity_AndAnswerIsReturned_RegistryAndEventsTrackConnection()
     {
         await using var server = await TestServer.StartAsync();

@@ -13,6 +13,7 @@ public sealed partial class LogEventIdTests
         ["Ocpp16.Transport"] = [(1000, 1999)],
         ["Ocpp16.ChargePoint"] = [(3000, 3099)],
         ["Ocpp16.CentralSystem"] = [(4000, 4099), (4100, 4119)],
+        ["Ocpp16.CentralSystem.RabbitMq"] = [(4200, 4219)],
         ["MinimalCsms"] = [(5000, 5099)],
         ["DcCharger"] = [(5100, 5199)],
     };

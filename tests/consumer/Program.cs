@@ -10,7 +10,7 @@ builder.WebHost.UseUrls("http://127.0.0.1:0");
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 var stopped = new TaskCompletionSource<StopTransactionRequest>(TaskCreationOptions.RunContinuationsAsynchronously);
 var meterValues = 0;
-builder.Services.AddOcpp16CentralSystem(o => o.HeartbeatInterval = TimeSpan.FromSeconds(60))
+var centralSystem = builder.Services.AddOcpp16CentralSystem(o => o.HeartbeatInterval = TimeSpan.FromSeconds(60))
     .Handle((OcppCallContext _, AuthorizeRequest r, CancellationToken _) =>
         ValueTask.FromResult(new AuthorizeResponse { IdTagInfo = new IdTagInfo { Status = AuthorizationStatus.Accepted } }))
     .Handle((OcppCallContext _, StartTransactionRequest r, CancellationToken _) =>
@@ -25,6 +25,13 @@ builder.Services.AddOcpp16CentralSystem(o => o.HeartbeatInterval = TimeSpan.From
         stopped.TrySetResult(r);
         return ValueTask.FromResult(new StopTransactionResponse());
     });
+
+// Ocpp16.CentralSystem.RabbitMq: with --ScaleOut:RabbitMq=amqp://… this Central System is one node of a cluster.
+if (builder.Configuration["ScaleOut:RabbitMq"] is { Length: > 0 })
+{
+    centralSystem.AddRabbitMqScaleOut(builder.Configuration.GetSection("ScaleOut"));
+}
+
 var app = builder.Build();
 app.MapOcpp16CentralSystem("/ocpp/{chargePointId}");
 await app.StartAsync();

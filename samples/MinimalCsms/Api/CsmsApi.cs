@@ -17,7 +17,21 @@ internal static class CsmsApi
     {
         var api = app.MapGroup("/api");
         api.MapGet("/chargepoints", (OcppCentralSystem centralSystem) => Json.Write(w => WriteChargePoints(w, centralSystem)))
-            .WithSummary("The connected charge points with boot information, registration status and connector statuses.");
+            .WithSummary("The connected charge points (of every node of a cluster) with boot information, registration status, connector statuses and the node that holds each.");
+        api.MapGet("/cluster", (OcppCentralSystem centralSystem) => Json.Write(w =>
+            {
+                w.WriteStartObject();
+                w.WriteString("node", centralSystem.Cluster?.NodeId);
+                w.WriteStartArray("nodes");
+                foreach (var node in centralSystem.Cluster?.Nodes ?? [])
+                {
+                    w.WriteStringValue(node);
+                }
+
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }))
+            .WithSummary("This node's id and the nodes alive (null and empty on a single node).");
         api.MapGet("/stations", (CsmsStore store) => Results.Json(store.ChargePoints(), ApiJsonContext.Default.ListChargePointRow))
             .WithSummary("Every charge point ever seen (from the database), connected or not.");
         api.MapGet("/transactions", (CsmsStore store) => Results.Json(store.Transactions(), ApiJsonContext.Default.ListTransactionRow))
@@ -85,13 +99,21 @@ internal static class CsmsApi
     private static void WriteChargePoints(Utf8JsonWriter w, OcppCentralSystem centralSystem)
     {
         w.WriteStartArray();
-        foreach (var cp in centralSystem.ChargePoints.OrderBy(c => c.Id, StringComparer.Ordinal))
+        var chargePoints = centralSystem.Cluster is { } cluster
+            ? cluster.ChargePoints.Select(c => (c.Id, c.ConnectedAt, c.RemoteAddress, Node: (string?)c.NodeId))
+            : centralSystem.ChargePoints.Select(c => (c.Id, c.ConnectedAt, c.RemoteAddress, Node: (string?)null));
+        foreach (var cp in chargePoints.OrderBy(c => c.Id, StringComparer.Ordinal))
         {
-            var session = cp.Session;
+            if (!centralSystem.TryGetSession(cp.Id, out var session))
+            {
+                continue;
+            }
+
             w.WriteStartObject();
             w.WriteString("id", cp.Id);
             w.WriteString("connectedAt", OcppDateTime.ToWireString(cp.ConnectedAt));
             w.WriteString("remoteAddress", cp.RemoteAddress);
+            w.WriteString("node", cp.Node);
             w.WritePropertyName("bootNotification");
             if (session.BootNotification is { } boot)
             {

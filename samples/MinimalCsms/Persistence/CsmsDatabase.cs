@@ -59,12 +59,18 @@ internal sealed class CsmsDatabase
         ConnectionString = new SqliteConnectionStringBuilder { DataSource = Path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true, DefaultTimeout = 30 }.ToString();
         using var connection = Open();
         Execute(connection, "PRAGMA journal_mode=WAL;");
-        var version = Convert.ToInt32(Scalar(connection, "PRAGMA user_version;"), System.Globalization.CultureInfo.InvariantCulture);
-        for (var i = version; i < Migrations.Length; i++)
+
+        // The version is read inside the write transaction (BEGIN IMMEDIATE): nodes of a cluster that share the data
+        // directory and start together migrate once, one after the other.
+        using (var transaction = connection.BeginTransaction(deferred: false))
         {
-            using var transaction = connection.BeginTransaction();
-            Execute(connection, Migrations[i], transaction);
-            Execute(connection, $"PRAGMA user_version = {i + 1};", transaction);
+            var version = Convert.ToInt32(Scalar(connection, "PRAGMA user_version;", transaction), System.Globalization.CultureInfo.InvariantCulture);
+            for (var i = version; i < Migrations.Length; i++)
+            {
+                Execute(connection, Migrations[i], transaction);
+                Execute(connection, $"PRAGMA user_version = {i + 1};", transaction);
+            }
+
             transaction.Commit();
         }
 
@@ -96,10 +102,11 @@ internal sealed class CsmsDatabase
         command.ExecuteNonQuery();
     }
 
-    public static object? Scalar(SqliteConnection connection, string sql)
+    public static object? Scalar(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
     {
         using var command = connection.CreateCommand();
         command.CommandText = sql;
+        command.Transaction = transaction;
         return command.ExecuteScalar();
     }
 }

@@ -45,6 +45,7 @@ async function refreshChargePoints() {
     }
     cell(row, time(cp.lastHeartbeat));
     cell(row, time(cp.lastSeen));
+    cell(row, cp.node ?? "");
   }
   $("#cp-count").textContent = chargePoints.length;
   const ids = chargePoints.map((cp) => cp.id);

@@ -20,8 +20,8 @@ public sealed class InMemoryOcppClusterNetwork
     public IOcppClusterBus CreateBus() => new Bus(this);
 
     /// <summary>
-    /// Cuts a node off as a crash would: its queue is gone (messages sent to it are refused), and what it sends is lost.
-    /// The others see it leave after <see cref="OcppClusterOptions.NodeTimeout"/>.
+    /// Cuts a node off as a crash of its process would: its queue is gone (messages sent to it are refused), and what it
+    /// sends is lost. The others see it leave at their next heartbeat, when a message to it is refused.
     /// </summary>
     /// <param name="nodeId">The node.</param>
     /// <returns><see langword="true"/> when the node was connected.</returns>
@@ -36,8 +36,27 @@ public sealed class InMemoryOcppClusterNetwork
         return true;
     }
 
+    /// <summary>
+    /// Silences a node as a frozen machine or a lost network would: messages to it are still accepted (and lost), and
+    /// what it sends is lost. The others see it leave after <see cref="OcppClusterOptions.NodeTimeout"/>.
+    /// </summary>
+    /// <param name="nodeId">The node.</param>
+    /// <returns><see langword="true"/> when the node was connected.</returns>
+    public bool Silence(string nodeId)
+    {
+        if (!_nodes.TryGetValue(nodeId, out var bus))
+        {
+            return false;
+        }
+
+        bus.Silenced = true;
+        return true;
+    }
+
     private sealed class Bus(InMemoryOcppClusterNetwork network) : IOcppClusterBus
     {
+        public volatile bool Silenced;
+
         private readonly Channel<byte[]> _inbox = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
         private string? _nodeId;
         private volatile bool _cut;
@@ -59,7 +78,7 @@ public sealed class InMemoryOcppClusterNetwork
 
         public Task BroadcastAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
         {
-            if (!_cut)
+            if (!_cut && !Silenced)
             {
                 var copy = message.ToArray();
                 foreach (var node in network._nodes.Values)
@@ -72,7 +91,7 @@ public sealed class InMemoryOcppClusterNetwork
         }
 
         public Task<bool> SendAsync(string nodeId, ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
-            => Task.FromResult(!_cut && network._nodes.TryGetValue(nodeId, out var node) && node._inbox.Writer.TryWrite(message.ToArray()));
+            => Task.FromResult(!_cut && network._nodes.TryGetValue(nodeId, out var node) && (Silenced || node.Silenced || node._inbox.Writer.TryWrite(message.ToArray())));
 
         public async ValueTask DisposeAsync()
         {

@@ -31,8 +31,13 @@ public sealed record ClusterChargePoint(string Id, string NodeId, DateTimeOffset
 /// remaining time, no second timeout applies) or the owner's answer did not come within that timeout plus
 /// <see cref="OcppClusterOptions.RoutingGrace"/>, or <see cref="OcppConnectionClosedException"/> when the charge point is
 /// not connected to its owner any more, the owner is not reachable (its queue is gone: at once), or the owner left the
-/// cluster while the call was in flight (within <see cref="OcppClusterOptions.NodeTimeout"/>; the CALL may or may not
-/// have reached the charge point, as when a local connection drops mid-call). A call never hangs.</para>
+/// cluster while the call was in flight (see below; the CALL may or may not have reached the charge point, as when a
+/// local connection drops mid-call). A call never hangs.</para>
+/// <para><b>Node loss.</b> Every <see cref="OcppClusterOptions.HeartbeatInterval"/> each node broadcasts a sign of life
+/// and sends one straight to every other node. A node whose process dies is taken for dead at the next of these sends
+/// when the bus can tell that its address is gone (RabbitMQ deletes a node's queue as soon as its connection drops:
+/// about one heartbeat interval), and in any case after <see cref="OcppClusterOptions.NodeTimeout"/> without a sign of
+/// life (a machine or network that goes silent). Its charge points are then forgotten and its calls in flight end.</para>
 /// <para><b>Shared state.</b> Connections, disconnections and session changes (boot information, registration status,
 /// connector statuses, heartbeats) are broadcast; every node keeps them (<see cref="ChargePoints"/>,
 /// <see cref="OcppCentralSystem.TryGetSession"/>). A node that sees no sign of life from another for
@@ -75,6 +80,13 @@ public sealed class OcppCluster : IOcppClusterReceiver
 
     /// <summary>Raised when a charge point's connection to a node closed, or its node left the cluster. Runs on the bus's thread.</summary>
     public event EventHandler<ClusterChargePoint>? ChargePointDisconnected;
+
+    /// <summary>
+    /// Raised when the session state of a charge point connected to another node changed there (boot information,
+    /// registration status, connector statuses, heartbeat), after this node's copy (<see cref="OcppCentralSystem.TryGetSession"/>)
+    /// was updated. Runs on the bus's thread.
+    /// </summary>
+    public event EventHandler<ChargePointSession>? SessionChanged;
 
     /// <summary>Raised when a node left the cluster (no sign of life for <see cref="OcppClusterOptions.NodeTimeout"/>). Runs on a timer thread.</summary>
     public event EventHandler<string>? NodeLeft;
@@ -126,14 +138,52 @@ public sealed class OcppCluster : IOcppClusterReceiver
 
     private void Tick()
     {
-        _ = BroadcastAsync(new ClusterMessage { Kind = ClusterKinds.Alive, Node = NodeId });
+        var alive = ClusterJson.Serialize(new ClusterMessage { Kind = ClusterKinds.Alive, Node = NodeId });
+        _ = BroadcastAsync(alive, ClusterKinds.Alive);
         var now = _time.GetTimestamp();
         foreach (var (node, lastSeen) in _nodes)
         {
-            if (node != NodeId && _time.GetElapsedTime(lastSeen, now) > _options.NodeTimeout && _nodes.TryRemove(node, out _))
+            if (node == NodeId)
             {
-                OnNodeLeft(node);
+                continue;
             }
+
+            if (_time.GetElapsedTime(lastSeen, now) > _options.NodeTimeout)
+            {
+                if (_nodes.TryRemove(node, out _))
+                {
+                    OnNodeLeft(node);
+                }
+            }
+            else
+            {
+                _ = ProbeAsync(node, alive);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Sends a sign of life straight to a node: when the bus knows its address is gone (a node whose process died:
+    /// the broker dropped its connection and its queue), the node is taken for dead at once rather than after
+    /// <see cref="OcppClusterOptions.NodeTimeout"/>.
+    /// </summary>
+    private async Task ProbeAsync(string node, ReadOnlyMemory<byte> alive)
+    {
+        bool reached;
+        try
+        {
+            reached = await _bus.SendAsync(node, alive, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The bus itself is in trouble: liveness falls back to NodeTimeout.
+            ClusterLog.SendFailed(_logger, NodeId, ClusterKinds.Alive, node, e);
+            return;
+        }
+
+        if (!reached && _nodes.TryRemove(node, out _))
+        {
+            OnNodeLeft(node);
         }
     }
 
@@ -252,7 +302,7 @@ public sealed class OcppCluster : IOcppClusterReceiver
                 Payload = payload,
                 TimeoutMs = Math.Max(1, (long)timeout.TotalMilliseconds),
             });
-            if (!_nodes.ContainsKey(owner.NodeId) || !await _bus.SendAsync(owner.NodeId, message, cancellationToken).ConfigureAwait(false))
+            if (!_nodes.ContainsKey(owner.NodeId) || !await TrySendAsync(owner.NodeId, message, cancellationToken).ConfigureAwait(false))
             {
                 return (OcppCallResult.FromDisconnect(requestId, action, timeout), requestId);
             }
@@ -263,6 +313,20 @@ public sealed class OcppCluster : IOcppClusterReceiver
         finally
         {
             _pending.TryRemove(requestId, out _);
+        }
+    }
+
+    /// <summary>Sends to one node; a broker that cannot take the message counts as the node not being reachable.</summary>
+    private async ValueTask<bool> TrySendAsync(string node, ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _bus.SendAsync(node, message, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            ClusterLog.SendFailed(_logger, NodeId, ClusterKinds.Call, node, e);
+            return false;
         }
     }
 
@@ -333,7 +397,7 @@ public sealed class OcppCluster : IOcppClusterReceiver
 
                 break;
             case ClusterKinds.Session when m.Node != NodeId && m.ChargePoint is { } id && m.Session is { } session:
-                _centralSystem.GetOrAddSession(id).Apply(session);
+                ApplySession(id, session);
                 break;
             case ClusterKinds.Call:
                 _ = ExecuteAsync(m);
@@ -380,7 +444,7 @@ public sealed class OcppCluster : IOcppClusterReceiver
 
         if (m.Session is { } session)
         {
-            _centralSystem.GetOrAddSession(id).Apply(session);
+            ApplySession(id, session);
         }
 
         // The charge point moved from this node (it reconnected elsewhere): close the stale local connection.
@@ -395,6 +459,23 @@ public sealed class OcppCluster : IOcppClusterReceiver
         if (changed)
         {
             Raise(ChargePointConnected, entry);
+        }
+    }
+
+    private void ApplySession(string id, SessionSnapshot snapshot)
+    {
+        var session = _centralSystem.GetOrAddSession(id);
+        session.Apply(snapshot);
+        foreach (var handler in SessionChanged?.GetInvocationList() ?? [])
+        {
+            try
+            {
+                ((EventHandler<ChargePointSession>)handler)(this, session);
+            }
+            catch (Exception e)
+            {
+                ClusterLog.SubscriberFailed(_logger, NodeId, e);
+            }
         }
     }
 
@@ -464,6 +545,10 @@ public sealed class OcppCluster : IOcppClusterReceiver
         {
             reply = new ClusterMessage { Kind = ClusterKinds.Reply, Node = NodeId, RequestId = request.RequestId, Status = ReplyStatus.Invalid, ErrorDescription = e.Message };
         }
+        catch (Exception e) when (e is ObjectDisposedException or OcppConnectionClosedException)
+        {
+            reply = Reply(request, ReplyStatus.Disconnected);
+        }
 
         await SendQuietlyAsync(request.Node, reply).ConfigureAwait(false);
     }
@@ -483,15 +568,17 @@ public sealed class OcppCluster : IOcppClusterReceiver
     private ClusterMessage Reply(ClusterMessage request, string status, string? payload = null)
         => new() { Kind = ClusterKinds.Reply, Node = NodeId, RequestId = request.RequestId, Status = status, Payload = payload };
 
-    private async Task BroadcastAsync(ClusterMessage message)
+    private Task BroadcastAsync(ClusterMessage message) => BroadcastAsync(ClusterJson.Serialize(message), message.Kind);
+
+    private async Task BroadcastAsync(ReadOnlyMemory<byte> message, string kind)
     {
         try
         {
-            await _bus.BroadcastAsync(ClusterJson.Serialize(message), CancellationToken.None).ConfigureAwait(false);
+            await _bus.BroadcastAsync(message, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            ClusterLog.BroadcastFailed(_logger, NodeId, message.Kind, e);
+            ClusterLog.BroadcastFailed(_logger, NodeId, kind, e);
         }
     }
 

@@ -16,8 +16,10 @@ public sealed class OcppClusterOptions
 
     /// <summary>
     /// After how long without a sign of life a node is taken for dead: its charge points are gone for the others and the
-    /// calls routed to it end with <see cref="Transport.OcppConnectionClosedException"/>. At least twice
-    /// <see cref="HeartbeatInterval"/>. Default 3 s.
+    /// calls routed to it end with <see cref="Transport.OcppConnectionClosedException"/>. A node whose process died is
+    /// known sooner, at the next heartbeat, when the bus refuses messages to it (RabbitMQ deletes a node's queue when its
+    /// connection drops); this bound is for a node that goes silent (its machine froze, its network is gone). At least
+    /// twice <see cref="HeartbeatInterval"/>. Default 3 s.
     /// </summary>
     public TimeSpan NodeTimeout { get; set; } = TimeSpan.FromSeconds(3);
 

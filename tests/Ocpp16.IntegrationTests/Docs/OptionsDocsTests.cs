@@ -20,7 +20,7 @@ public sealed partial class OptionsDocsTests
         var path = Path.Combine(RepositoryRoot(), "docs", "options.md");
         var text = File.ReadAllText(path);
         var expected = text;
-        foreach (var type in new[] { typeof(ChargePointOptions), typeof(CentralSystemOptions), typeof(OcppRpcOptions) })
+        foreach (var type in new[] { typeof(ChargePointOptions), typeof(CentralSystemOptions), typeof(OcppRpcOptions), typeof(Ocpp16.CentralSystem.Cluster.OcppClusterOptions), typeof(Ocpp16.CentralSystem.RabbitMq.RabbitMqScaleOutOptions) })
         {
             expected = ReplaceSection(expected, type.Name, Table(type));
         }
