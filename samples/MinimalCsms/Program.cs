@@ -17,12 +17,20 @@ using Ocpp16.Messages;
 //        [--ChargePoints:CP1:Password=secret | --ChargePoints:CP1:PasswordHash=HASH] [--IdTags:TAG=Accepted]
 //        [--ScaleOut:RabbitMq=amqp://guest:guest@localhost/ --ScaleOut:NodeId=a]   (one node of a cluster)
 //        dotnet run --project samples/MinimalCsms -- --hash-password SECRET   (prints a PasswordHash and exits)
+//        dotnet run --project samples/MinimalCsms -- --create-pki DIR [--Csms:CertificateAuthority:Organization CPO]
+//          (writes a demo CA, TLS and firmware signing PKI as PEM files and exits; security profiles 2 and 3: README)
 // The content root is the build output, so appsettings.json and the dashboard are found whatever the working directory is.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory, WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot") });
 
 if (builder.Configuration["hash-password"] is { Length: > 0 } secret)
 {
     Console.WriteLine(ChargePointCredentialStore.HashPassword(secret));
+    return;
+}
+
+if (builder.Configuration["create-pki"] is { Length: > 0 } pkiDirectory)
+{
+    CsmsSecurity.CreatePki(pkiDirectory, builder.Configuration["Csms:CertificateAuthority:Organization"] ?? "MinimalCsms CPO", Console.Out);
     return;
 }
 
@@ -49,8 +57,8 @@ builder.Services.AddProblemDetails();
 var ocpp = builder.Services.AddOcpp16CentralSystem(builder.Configuration.GetSection("Ocpp"))
     .AddCoreHandler<CsmsCoreHandler>()
     .AddFirmwareManagementHandler<CsmsFirmwareHandler>()
-    .AddSecurityHandler<CsmsSecurityHandler>()
-    .AddAuthenticator<ConfiguredPasswordAuthenticator>();
+    .AddSecurityHandler<CsmsSecurityHandler>();
+CsmsSecurity.Configure(builder, ocpp); // TLS (Csms:Tls), the certificate authority (Csms:CertificateAuthority), the authenticator
 
 // --ScaleOut:RabbitMq=amqp://user:password@host/ makes this process one node of a cluster (README: "Scale-out"); the
 // nodes share the database of --data-dir (same host) and route commands to the node that holds each charge point.

@@ -99,6 +99,21 @@ public sealed partial class OcppCentralSystem
     public event EventHandler<ChargePointPayloadViolationEventArgs>? PayloadViolation;
 
     /// <summary>
+    /// Raised when a charge point reports a security event (SecurityEventNotification.req, Security Whitepaper A04),
+    /// whoever answers it, after the answer was produced; the last events are also kept in
+    /// <see cref="ChargePointSession.SecurityEvents"/>. An exception a subscriber throws is logged (event 4006).
+    /// </summary>
+    public event EventHandler<ChargePointSecurityEventArgs>? SecurityEventReceived;
+
+    /// <summary>
+    /// Raised when a charge point reports the progress of a file transfer — FirmwareStatusNotification,
+    /// SignedFirmwareStatusNotification, DiagnosticsStatusNotification or LogStatusNotification (e.g. a GetLog upload
+    /// Uploaded) — whoever answers it; the last status of each kind is also kept in the <see cref="ChargePointSession"/>.
+    /// An exception a subscriber throws is logged (event 4006).
+    /// </summary>
+    public event EventHandler<ChargePointTransferStatusEventArgs>? TransferStatusReceived;
+
+    /// <summary>
     /// The charge points connected to this node now (the newest connection of each identity). In a cluster, those of
     /// every node are in <see cref="Cluster.OcppCluster.ChargePoints"/>, and <see cref="TryGetChargePoint"/> finds any of them.
     /// </summary>

@@ -122,4 +122,25 @@ internal static partial class ChargePointLog
 
     [LoggerMessage(3034, LogLevel.Information, "{ChargePointId}: {Count} ChargingProfiles removed ({ChargingProfileIds})")]
     public static partial void ChargingProfilesCleared(ILogger logger, string chargePointId, int count, string chargingProfileIds);
+
+    [LoggerMessage(3035, LogLevel.Information, "{ChargePointId}: Firmware update {RequestId}: {Status}")]
+    public static partial void FirmwareStatus(ILogger logger, string chargePointId, int? requestId, string status);
+
+    [LoggerMessage(3036, LogLevel.Warning, "{ChargePointId}: {What} failed (attempt {Attempt} of {MaxAttempts}): {Reason}")]
+    public static partial void TransferFailed(ILogger logger, string chargePointId, string what, int attempt, int maxAttempts, string reason);
+
+    [LoggerMessage(3037, LogLevel.Information, "{ChargePointId}: {What} upload {RequestId}: {Status}")]
+    public static partial void UploadStatus(ILogger logger, string chargePointId, string what, int? requestId, string status);
+
+    [LoggerMessage(3038, LogLevel.Information, "{ChargePointId}: Security event {Type} (critical: {Critical})")]
+    public static partial void SecurityEvent(ILogger logger, string chargePointId, string type, bool critical);
+
+    [LoggerMessage(3039, LogLevel.Warning, "{ChargePointId}: {What} rejected: {Reason}")]
+    public static partial void CertificateRejected(ILogger logger, string chargePointId, string what, string reason);
+
+    [LoggerMessage(3040, LogLevel.Warning, "{ChargePointId}: Security profile {Profile} did not connect in {Attempts} attempts; back to profile {Previous}")]
+    public static partial void SecurityProfileFallback(ILogger logger, string chargePointId, int profile, int attempts, int previous);
+
+    [LoggerMessage(3041, LogLevel.Information, "{ChargePointId}: Security profile {Profile} in use (was {Previous})")]
+    public static partial void SecurityProfileChanged(ILogger logger, string chargePointId, int profile, int previous);
 }

@@ -2,6 +2,16 @@ using Ocpp16.Messages;
 
 namespace Ocpp16.ChargePoint;
 
+/// <summary>How diagnostics and logs are uploaded to an http:// or https:// location (<see cref="ChargePointOptions.FileUploadMethod"/>).</summary>
+public enum FileUploadMethod
+{
+    /// <summary>HTTP PUT with the file as the body (<c>application/octet-stream</c>) to the location, the file name appended when the location ends with <c>/</c>.</summary>
+    Put,
+
+    /// <summary>HTTP POST to the location of a <c>multipart/form-data</c> body with one part named <c>file</c> carrying the file name.</summary>
+    Post,
+}
+
 /// <summary>
 /// Options of an <see cref="OcppChargePoint"/>. Each property's documentation states its default. Bind them from
 /// configuration with <c>services.AddOcpp16ChargePoint(configuration.GetSection("ChargePoint"))</c>; they are checked
@@ -62,6 +72,52 @@ public sealed class ChargePointOptions
     /// </summary>
     public System.Security.Cryptography.X509Certificates.X509Certificate2? ClientCertificate { get; set; }
 
+    /// <summary>
+    /// The Central System URL to use under a security profile when it is not <see cref="CentralSystemUri"/>: a Central
+    /// System may serve each profile on an address or port of its own (Security Whitepaper A00.FR.006), e.g.
+    /// <c>{ [3] = wss://csms.example.com:8443/ocpp }</c> for a charge point that starts on profile 1 at
+    /// <c>ws://csms.example.com:8180/ocpp</c> and is raised to profile 3 by ChangeConfiguration SecurityProfile.
+    /// Keys 0 to 3; profiles 2 and 3 need wss://. Default empty: <see cref="CentralSystemUri"/> for every profile.
+    /// </summary>
+    public IDictionary<int, Uri> SecurityProfileUris { get; } = new Dictionary<int, Uri>();
+
+    /// <summary>
+    /// The ManufacturerRootCertificate(s) installed at the factory (Security extension): the certificate that signs a
+    /// firmware image (SignedUpdateFirmware) must chain to one of them. Stored at the first start with the Security
+    /// profile; afterwards InstallCertificate and DeleteCertificate manage them (the stored ones win). Default empty.
+    /// </summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2Collection ManufacturerRootCertificates { get; } = [];
+
+    /// <summary>
+    /// The roots an https:// firmware or diagnostics server's certificate must chain to (custom root trust, host name
+    /// checked). Default empty: the system's trust store.
+    /// </summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2Collection FileTransferRootCertificates { get; } = [];
+
+    /// <summary>
+    /// How diagnostics and logs (GetDiagnostics, GetLog) are uploaded to an http:// or https:// location: HTTP PUT of the
+    /// file as the body (<see cref="FileUploadMethod.Put"/>, the default) or HTTP POST of a multipart/form-data body with
+    /// one part named <c>file</c> (<see cref="FileUploadMethod.Post"/>). FTP locations are uploaded with STOR.
+    /// </summary>
+    public FileUploadMethod FileUploadMethod { get; set; } = FileUploadMethod.Put;
+
+    /// <summary>
+    /// Whether a firmware download (UpdateFirmware, SignedUpdateFirmware) may run while a transaction runs. Default
+    /// <see langword="false"/>, as on the reference DC station: the download waits until no transaction runs
+    /// (DownloadScheduled) and pauses when one starts (DownloadPaused). The installation always waits for the
+    /// transactions to end, with the free connectors Unavailable meanwhile (OCPP 1.6 §5.19).
+    /// </summary>
+    public bool FirmwareDownloadDuringTransactions { get; set; }
+
+    /// <summary>Problems found while binding from configuration (a certificate file that cannot be read), reported by <see cref="FindProblems"/>.</summary>
+    internal List<string> ConfigurationProblems { get; } = [];
+
+    /// <summary>Replaces the file transfer client (tests: transfers on virtual time).</summary>
+    internal Features.FirmwareManagement.IFileTransfer? FileTransfer { get; set; }
+
+    /// <summary>The Central System URL for <paramref name="profile"/>: <see cref="SecurityProfileUris"/>, else <see cref="CentralSystemUri"/>.</summary>
+    internal Uri? UriFor(int profile) => SecurityProfileUris.TryGetValue(profile, out var uri) ? uri : CentralSystemUri;
+
     /// <summary>BootNotification.chargePointVendor, at most 20 characters. Default <c>"Ocpp16"</c>.</summary>
     public string ChargePointVendor { get; set; } = "Ocpp16";
 
@@ -93,10 +149,12 @@ public sealed class ChargePointOptions
     /// The feature profiles to run (Core must be among them): each is a module of the engine; a profile left out (e.g.
     /// <c>options.FeatureProfiles.Remove(OcppFeatureProfile.SmartCharging)</c>) answers its CS→CP actions with the
     /// CALLERROR NotSupported, declares none of its configuration keys and is absent from SupportedFeatureProfiles.
-    /// Default: every profile this version implements — Core, LocalAuthListManagement, Reservation, RemoteTrigger and
-    /// SmartCharging (FirmwareManagement and Security are not available yet; asking for them fails at construction).
+    /// Default: the six feature profiles of OCPP 1.6 — Core, FirmwareManagement, LocalAuthListManagement, Reservation,
+    /// RemoteTrigger and SmartCharging. The Security extension (<see cref="OcppFeatureProfile.Security"/>, Security
+    /// Whitepaper ed. 3) is opt-in: it sends SecurityEventNotification, which a Central System without the extension
+    /// does not know, and needs certificates for profiles 2 and 3.
     /// </summary>
-    public ISet<OcppFeatureProfile> FeatureProfiles { get; } = new HashSet<OcppFeatureProfile>(OcppChargePoint.AvailableProfiles);
+    public ISet<OcppFeatureProfile> FeatureProfiles { get; } = new HashSet<OcppFeatureProfile>(OcppChargePoint.AvailableProfiles.Where(p => p != OcppFeatureProfile.Security));
 
     /// <summary>
     /// Vendor-specific configuration keys, read by GetConfiguration and changed by ChangeConfiguration like the OCPP
@@ -166,11 +224,16 @@ public sealed class ChargePointOptions
     /// </summary>
     public IDictionary<string, string> Configuration { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
+    /// <summary>The folder where firmware is downloaded and logs are collected: <c>{DataDirectory}/files</c>, else a folder of the temporary path.</summary>
+    internal string FilesDirectory => DataDirectory is { Length: > 0 } directory
+        ? Path.Combine(directory, "files")
+        : Path.Combine(Path.GetTempPath(), "ocpp16-" + string.Concat(Identity.Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_')));
+
     /// <summary>Checks the options; every problem names the option.</summary>
     /// <returns>The problems found; empty when the options are valid.</returns>
     internal List<string> FindProblems()
     {
-        var problems = new List<string>();
+        var problems = new List<string>(ConfigurationProblems);
         if (string.IsNullOrWhiteSpace(Identity))
         {
             problems.Add("ChargePointOptions.Identity is required.");

@@ -26,10 +26,12 @@ public sealed class OcppChargePoint : IAsyncDisposable
     internal static readonly IReadOnlySet<OcppFeatureProfile> AvailableProfiles = new HashSet<OcppFeatureProfile>
     {
         OcppFeatureProfile.Core,
+        OcppFeatureProfile.FirmwareManagement,
         OcppFeatureProfile.LocalAuthListManagement,
         OcppFeatureProfile.Reservation,
         OcppFeatureProfile.RemoteTrigger,
         OcppFeatureProfile.SmartCharging,
+        OcppFeatureProfile.Security,
     };
 
     private readonly ChargePointOptions _options;
@@ -174,6 +176,41 @@ public sealed class OcppChargePoint : IAsyncDisposable
             return true;
         }).ConfigureAwait(false);
         return await answer.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Reports a security event the hardware or the application detected (Security Whitepaper ed. 3, "Security events":
+    /// e.g. <c>TamperDetectionActivated</c>, <c>MemoryExhaustion</c>, <c>SecurityLogWasCleared</c>): it is written to
+    /// the security log (GetLog SecurityLog) and sent in SecurityEventNotification.req; a critical event (the
+    /// whitepaper's table, or <paramref name="critical"/>) goes with guaranteed delivery (journaled, kept across
+    /// offline periods and restarts), the others are sent when online (the latest of each type kept while offline).
+    /// </summary>
+    /// <param name="type">The event type, 1 to 50 characters.</param>
+    /// <param name="techInfo">Additional information, at most 255 characters (longer text is cut), or <see langword="null"/>; never a secret.</param>
+    /// <param name="critical">Whether the event is critical; <see langword="null"/> for the whitepaper's table (types it does not list: not critical).</param>
+    /// <param name="cancellationToken">Cancels waiting for the event to be recorded.</param>
+    /// <returns>A task that completes when the event is recorded.</returns>
+    /// <exception cref="ArgumentException"><paramref name="type"/> is empty or longer than 50 characters.</exception>
+    /// <exception cref="InvalidOperationException">The Security profile is not in <see cref="ChargePointOptions.FeatureProfiles"/>.</exception>
+    public async Task ReportSecurityEventAsync(string type, string? techInfo = null, bool? critical = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(type);
+        if (type.Length > 50)
+        {
+            throw new ArgumentException("A security event type has at most 50 characters.", nameof(type));
+        }
+
+        if (!_options.FeatureProfiles.Contains(OcppFeatureProfile.Security))
+        {
+            throw new InvalidOperationException("Security events need the Security profile in ChargePointOptions.FeatureProfiles.");
+        }
+
+        var engine = _engine;
+        await engine.Loop.InvokeAsync(() =>
+        {
+            engine.SecurityEvents.Report(type, techInfo, critical);
+            return true;
+        }).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The current status of connector <paramref name="connectorId"/> (0 = the Charge Point as a whole).</summary>

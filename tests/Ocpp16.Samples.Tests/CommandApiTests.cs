@@ -177,8 +177,10 @@ public sealed class CommandApiTests(ConnectedChargerFixture fixture) : IClassFix
     [Fact]
     public async Task Action_the_charge_point_does_not_support_is_502_with_NotSupported()
     {
-        // Firmware Management is not implemented by the charge point yet.
-        var (status, body, text) = await Client.PostCommandAsync("CP1", "GetDiagnostics", """{"location":"ftp://example.com/logs/"}""");
+        // DcCharger runs every profile; this one is started without Firmware Management (index 1 of the FeatureProfiles
+        // list in its appsettings.json) and the Security extension (index 6).
+        await fixture.Rig.StartConnectedChargerAsync("CP-NOFW", "--ChargePoint:FeatureProfiles:1=Core", "--ChargePoint:FeatureProfiles:6=Core");
+        var (status, body, text) = await Client.PostCommandAsync("CP-NOFW", "GetDiagnostics", """{"location":"ftp://example.com/logs/"}""");
 
         Assert.True(status == HttpStatusCode.BadGateway, $"{(int)status}: {text}");
         Assert.Equal("NotSupported", Api.String(body!.Value, "errorCode"));

@@ -286,7 +286,7 @@ public sealed class DcChargerStatusTests
 public sealed class DcChargerProfileTests
 {
     [Fact]
-    public async Task GetConfiguration_of_all_keys_lists_the_Core_LocalAuthList_Reservation_and_SmartCharging_keys_with_the_reference_values()
+    public async Task GetConfiguration_of_all_keys_lists_the_keys_of_every_profile_and_of_the_Security_extension_with_the_reference_values()
     {
         await using var rig = await Rig.StartAsync();
         await rig.StartConnectedChargerAsync("CP1");
@@ -296,7 +296,14 @@ public sealed class DcChargerProfileTests
         var keys = body!.Value.GetProperty("configurationKey").EnumerateArray().ToDictionary(k => Api.String(k, "key")!, k => Api.String(k, "value"));
         var expected = new Dictionary<string, string>
         {
-            ["SupportedFeatureProfiles"] = "Core,LocalAuthListManagement,Reservation,RemoteTrigger,SmartCharging",
+            ["SupportedFeatureProfiles"] = "Core,FirmwareManagement,LocalAuthListManagement,Reservation,RemoteTrigger,SmartCharging",
+            ["SupportedFileTransferProtocols"] = "FTP,HTTP,HTTPS",
+            ["SecurityProfile"] = "0",
+            ["CpoName"] = "",
+            ["CertificateStoreMaxLength"] = "20",
+            ["AdditionalRootCertificateCheck"] = "false",
+            ["CertificateSignedMaxChainSize"] = "10000",
+            ["CertificateSignedMaxSize"] = "5500",
             ["NumberOfConnectors"] = "2",
             ["GetConfigurationMaxKeys"] = "3",
             ["MeterValuesSampledDataMaxLength"] = "8",
@@ -313,6 +320,12 @@ public sealed class DcChargerProfileTests
         {
             Assert.True(keys.TryGetValue(key, out var actual) && actual == value, $"{key}: expected {value}, got {actual ?? "(absent)"}. {text}");
         }
+
+        Assert.False(keys.ContainsKey("AuthorizationKey"), "AuthorizationKey is write-only");
+
+        // The Security extension answers: no certificate installed yet.
+        (status, body, text) = await rig.Api.PostCommandAsync("CP1", "GetInstalledCertificateIds", """{"certificateType":"CentralSystemRootCertificate"}""");
+        Assert.True(status == System.Net.HttpStatusCode.OK && Api.String(body!.Value, "status") == "NotFound", text);
 
         // The profiles answer: the list is empty, connector 0 cannot be reserved, the composite is in A.
         (status, body, text) = await rig.Api.PostCommandAsync("CP1", "GetLocalListVersion", "{}");

@@ -19,13 +19,16 @@ internal sealed class Rig : IAsyncDisposable
     public SampleProcess[] All => [Csms, .. _chargers];
 
     /// <summary>Starts MinimalCsms on a free loopback port and waits until its API answers.</summary>
-    public static async Task<Rig> StartAsync(params string[] csmsArguments)
+    public static Task<Rig> StartAsync(params string[] csmsArguments) => StartAsync(_ => csmsArguments);
+
+    /// <summary>As <see cref="StartAsync(string[])"/>, with arguments that depend on the HTTP port (e.g. a <c>--urls</c> that adds an https one).</summary>
+    public static async Task<Rig> StartAsync(Func<int, string[]> csmsArguments)
     {
         // A port that was free a moment ago may be taken by the time Kestrel binds it: then try another one.
         for (var attempt = 1; ; attempt++)
         {
             var port = Samples.FreePort();
-            var csms = SampleProcess.StartMinimalCsms(port, csmsArguments);
+            var csms = SampleProcess.StartMinimalCsms(port, csmsArguments(port));
             var rig = new Rig(csms, new CsmsClient(port));
             try
             {

@@ -144,9 +144,10 @@ internal sealed class CsmsFirmwareHandler(CsmsStore store, LiveFeed live, ILogge
 
 /// <summary>
 /// The Security extension's charge point messages: security events are stored, log and signed firmware status are
-/// kept, and certificate signing requests are Rejected (this sample has no certificate authority).
+/// kept, and certificate signing requests are signed by the certificate authority of <c>Csms:CertificateAuthority</c>
+/// (then CertificateSigned follows) or Rejected when none is configured.
 /// </summary>
-internal sealed class CsmsSecurityHandler(CsmsStore store, LiveFeed live, ILogger<CsmsSecurityHandler> logger) : ICentralSystemSecurityHandler
+internal sealed class CsmsSecurityHandler(CsmsStore store, LiveFeed live, ILogger<CsmsSecurityHandler> logger, IServiceProvider services) : ICentralSystemSecurityHandler
 {
     public ValueTask<LogStatusNotificationResponse> OnLogStatusNotificationAsync(ConnectedChargePoint chargePoint, LogStatusNotificationRequest request, CancellationToken cancellationToken)
     {
@@ -163,12 +164,15 @@ internal sealed class CsmsSecurityHandler(CsmsStore store, LiveFeed live, ILogge
         return new SecurityEventNotificationResponse();
     }
 
-    public ValueTask<SignCertificateResponse> OnSignCertificateAsync(ConnectedChargePoint chargePoint, SignCertificateRequest request, CancellationToken cancellationToken)
+    public async ValueTask<SignCertificateResponse> OnSignCertificateAsync(ConnectedChargePoint chargePoint, SignCertificateRequest request, CancellationToken cancellationToken)
     {
-        var response = new SignCertificateResponse { Status = GenericStatus.Rejected };
-        CsmsLog.Notification(logger, chargePoint.Id, "SignCertificate", "Rejected (no certificate authority configured)");
+        var authority = services.GetService<Ocpp16.CentralSystem.Security.ICertificateAuthority>();
+        var response = authority is null
+            ? new SignCertificateResponse { Status = GenericStatus.Rejected }
+            : await Ocpp16.CentralSystem.Security.CertificateAuthorityExtensions.AnswerSignCertificateAsync(authority, chargePoint, request, cancellationToken).ConfigureAwait(false);
+        CsmsLog.Notification(logger, chargePoint.Id, "SignCertificate", authority is null ? "Rejected (no certificate authority configured)" : response.Status.ToWireString());
         live.Log(chargePoint.Id, "in", "SignCertificate", "{\"csr\":\"…\"}", Json.Of(response));
-        return ValueTask.FromResult(response);
+        return response;
     }
 
     public async ValueTask<SignedFirmwareStatusNotificationResponse> OnSignedFirmwareStatusNotificationAsync(ConnectedChargePoint chargePoint, SignedFirmwareStatusNotificationRequest request, CancellationToken cancellationToken)
@@ -177,21 +181,5 @@ internal sealed class CsmsSecurityHandler(CsmsStore store, LiveFeed live, ILogge
         CsmsLog.Notification(logger, chargePoint.Id, "SignedFirmwareStatusNotification", request.Status.ToWireString());
         live.Log(chargePoint.Id, "in", "SignedFirmwareStatusNotification", request, null);
         return new SignedFirmwareStatusNotificationResponse();
-    }
-}
-
-/// <summary>Security profile 1: a charge point configured with a password (or its PBKDF2 hash) must present it (HTTP Basic).</summary>
-internal sealed class ConfiguredPasswordAuthenticator(IConfiguration configuration) : IChargePointAuthenticator
-{
-    public ValueTask<bool> AuthenticateAsync(ChargePointAuthenticationContext context, CancellationToken cancellationToken)
-    {
-        var hash = configuration[$"ChargePoints:{context.ChargePointId}:PasswordHash"];
-        if (!string.IsNullOrEmpty(hash))
-        {
-            return ValueTask.FromResult(context.Password is not null && Ocpp16.CentralSystem.Security.ChargePointCredentialStore.VerifyPassword(context.Password, hash));
-        }
-
-        var expected = configuration[$"ChargePoints:{context.ChargePointId}:Password"];
-        return ValueTask.FromResult(string.IsNullOrEmpty(expected) || OcppCentralSystem.SecretEquals(expected, context.Password));
     }
 }

@@ -55,6 +55,9 @@ public sealed partial class ConnectedChargePoint : IOcppViolationSink
         Session = session;
     }
 
+    /// <summary>The Central System serving this connection (raises its events), if any.</summary>
+    internal OcppCentralSystem? Owner => _owner;
+
     /// <summary>The charge point identity (the <c>{chargePointId}</c> route value, URL-decoded).</summary>
     public string Id { get; }
 

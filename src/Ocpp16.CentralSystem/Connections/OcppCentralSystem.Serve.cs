@@ -78,6 +78,12 @@ public sealed partial class OcppCentralSystem
         }
     }
 
+    internal void OnSecurityEventReceived(ConnectedChargePoint chargePoint, ChargePointSecurityEvent securityEvent)
+        => Raise(SecurityEventReceived, new ChargePointSecurityEventArgs(chargePoint, securityEvent), chargePoint.Id, nameof(SecurityEventReceived));
+
+    internal void OnTransferStatusReceived(ConnectedChargePoint chargePoint, TransferStatus status)
+        => Raise(TransferStatusReceived, new ChargePointTransferStatusEventArgs(chargePoint, status), chargePoint.Id, nameof(TransferStatusReceived));
+
     /// <summary>Invokes every subscriber of an event; one that throws is logged and does not stop the others or the connection.</summary>
     private void Raise<TArgs>(EventHandler<TArgs>? handlers, TArgs args, string id, string eventName)
     {

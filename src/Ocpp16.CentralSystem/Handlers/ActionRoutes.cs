@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using Microsoft.Extensions.DependencyInjection;
 using Ocpp16.Messages;
+using Ocpp16.CentralSystem.Security;
 using Ocpp16.Transport;
 
 namespace Ocpp16.CentralSystem;
@@ -27,6 +28,14 @@ internal sealed class ActionRoutes
             }
         }
 
+        // SignCertificate without an answerer of the application: the registered certificate authority answers it.
+        if (!routes.ContainsKey(SignCertificateRequest.ActionName) && services.GetService<Security.ICertificateAuthority>() is { } authority)
+        {
+            routes.Add(SignCertificateRequest.ActionName, new ActionRoute<SignCertificateRequest, SignCertificateResponse>(
+                (context, request, ct) => authority.AnswerSignCertificateAsync(context.ChargePoint, request, ct),
+                null));
+        }
+
         _routes = routes.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
@@ -46,7 +55,7 @@ internal abstract class ActionRoute
 
 internal sealed class ActionRoute<TRequest, TResponse>(
     Func<OcppCallContext, TRequest, CancellationToken, ValueTask<TResponse>> invoke,
-    Action<ChargePointSession, TRequest, TResponse, DateTimeOffset>? observe) : ActionRoute
+    Action<OcppCallContext, TRequest, TResponse>? observe) : ActionRoute
     where TRequest : class, IOcppRequest<TResponse>, IOcppMessageReader<TRequest>
     where TResponse : class, IOcppResponse, IOcppMessageReader<TResponse>
 {
@@ -66,7 +75,7 @@ internal sealed class ActionRoute<TRequest, TResponse>(
             var response = await invoke(context, request, cancellationToken).ConfigureAwait(false);
             if (response is not null)
             {
-                observe?.Invoke(context.ChargePoint.Session, request, response, context.ReceivedAt);
+                observe?.Invoke(context, request, response);
             }
 
             return response!;
@@ -94,7 +103,7 @@ internal sealed class ChargePointActionBinding<TRequest, TResponse, THandler>(
     string action,
     Func<THandler, ConnectedChargePoint, TRequest, CancellationToken, ValueTask<TResponse>> method,
     Func<OcppCallContext, TRequest, TResponse>? defaultAnswer,
-    Action<ChargePointSession, TRequest, TResponse, DateTimeOffset>? observe) : ChargePointActionBinding(action, typeof(THandler))
+    Action<OcppCallContext, TRequest, TResponse>? observe) : ChargePointActionBinding(action, typeof(THandler))
     where TRequest : class, IOcppRequest<TResponse>, IOcppMessageReader<TRequest>
     where TResponse : class, IOcppResponse, IOcppMessageReader<TResponse>
     where THandler : class
@@ -155,7 +164,7 @@ internal static class ChargePointActionBindings
                 CurrentTime = context.ReceivedAt,
                 Interval = (int)context.Options.HeartbeatInterval.TotalSeconds,
             },
-            static (session, request, response, now) => session.OnBootNotification(request, response, now)),
+            static (context, request, response) => context.ChargePoint.Session.OnBootNotification(request, response, context.ReceivedAt)),
         new ChargePointActionBinding<DataTransferRequest, DataTransferResponse, ICentralSystemCoreHandler>(
             DataTransferRequest.ActionName,
             static (h, cp, r, ct) => h.OnDataTransferAsync(cp, r, ct),
@@ -165,7 +174,7 @@ internal static class ChargePointActionBindings
             HeartbeatRequest.ActionName,
             static (h, cp, r, ct) => h.OnHeartbeatAsync(cp, r, ct),
             static (context, _) => new HeartbeatResponse { CurrentTime = context.ReceivedAt },
-            static (session, _, _, now) => session.OnHeartbeat(now)),
+            static (context, _, _) => context.ChargePoint.Session.OnHeartbeat(context.ReceivedAt)),
         new ChargePointActionBinding<MeterValuesRequest, MeterValuesResponse, ICentralSystemCoreHandler>(
             MeterValuesRequest.ActionName, static (h, cp, r, ct) => h.OnMeterValuesAsync(cp, r, ct), static (_, _) => s_meterValues, null),
         new ChargePointActionBinding<StartTransactionRequest, StartTransactionResponse, ICentralSystemCoreHandler>(
@@ -174,24 +183,41 @@ internal static class ChargePointActionBindings
             StatusNotificationRequest.ActionName,
             static (h, cp, r, ct) => h.OnStatusNotificationAsync(cp, r, ct),
             static (_, _) => s_statusNotification,
-            static (session, request, _, now) => session.OnStatusNotification(request, now)),
+            static (context, request, _) => context.ChargePoint.Session.OnStatusNotification(request, context.ReceivedAt)),
         new ChargePointActionBinding<StopTransactionRequest, StopTransactionResponse, ICentralSystemCoreHandler>(
             StopTransactionRequest.ActionName, static (h, cp, r, ct) => h.OnStopTransactionAsync(cp, r, ct), static (_, _) => s_stopTransaction, null),
 
         // Firmware Management (OCPP 1.6 §4.4, §4.5)
         new ChargePointActionBinding<DiagnosticsStatusNotificationRequest, DiagnosticsStatusNotificationResponse, ICentralSystemFirmwareManagementHandler>(
-            DiagnosticsStatusNotificationRequest.ActionName, static (h, cp, r, ct) => h.OnDiagnosticsStatusNotificationAsync(cp, r, ct), static (_, _) => s_diagnosticsStatus, null),
+            DiagnosticsStatusNotificationRequest.ActionName, static (h, cp, r, ct) => h.OnDiagnosticsStatusNotificationAsync(cp, r, ct), static (_, _) => s_diagnosticsStatus,
+            static (context, request, _) => Transfer(context, TransferKind.Diagnostics, request.Status.ToWireString(), null)),
         new ChargePointActionBinding<FirmwareStatusNotificationRequest, FirmwareStatusNotificationResponse, ICentralSystemFirmwareManagementHandler>(
-            FirmwareStatusNotificationRequest.ActionName, static (h, cp, r, ct) => h.OnFirmwareStatusNotificationAsync(cp, r, ct), static (_, _) => s_firmwareStatus, null),
+            FirmwareStatusNotificationRequest.ActionName, static (h, cp, r, ct) => h.OnFirmwareStatusNotificationAsync(cp, r, ct), static (_, _) => s_firmwareStatus,
+            static (context, request, _) => Transfer(context, TransferKind.Firmware, request.Status.ToWireString(), null)),
 
         // Security extension
         new ChargePointActionBinding<LogStatusNotificationRequest, LogStatusNotificationResponse, ICentralSystemSecurityHandler>(
-            LogStatusNotificationRequest.ActionName, static (h, cp, r, ct) => h.OnLogStatusNotificationAsync(cp, r, ct), static (_, _) => s_logStatus, null),
+            LogStatusNotificationRequest.ActionName, static (h, cp, r, ct) => h.OnLogStatusNotificationAsync(cp, r, ct), static (_, _) => s_logStatus,
+            static (context, request, _) => Transfer(context, TransferKind.Log, request.Status.ToWireString(), request.RequestId)),
         new ChargePointActionBinding<SecurityEventNotificationRequest, SecurityEventNotificationResponse, ICentralSystemSecurityHandler>(
-            SecurityEventNotificationRequest.ActionName, static (h, cp, r, ct) => h.OnSecurityEventNotificationAsync(cp, r, ct), static (_, _) => s_securityEvent, null),
+            SecurityEventNotificationRequest.ActionName, static (h, cp, r, ct) => h.OnSecurityEventNotificationAsync(cp, r, ct), static (_, _) => s_securityEvent,
+            static (context, request, _) =>
+            {
+                var received = new ChargePointSecurityEvent(request.Type, request.Timestamp, request.TechInfo, context.ReceivedAt);
+                context.ChargePoint.Session.OnSecurityEvent(request, context.ReceivedAt);
+                context.ChargePoint.Owner?.OnSecurityEventReceived(context.ChargePoint, received);
+            }),
         new ChargePointActionBinding<SignCertificateRequest, SignCertificateResponse, ICentralSystemSecurityHandler>(
             SignCertificateRequest.ActionName, static (h, cp, r, ct) => h.OnSignCertificateAsync(cp, r, ct), null, null),
         new ChargePointActionBinding<SignedFirmwareStatusNotificationRequest, SignedFirmwareStatusNotificationResponse, ICentralSystemSecurityHandler>(
-            SignedFirmwareStatusNotificationRequest.ActionName, static (h, cp, r, ct) => h.OnSignedFirmwareStatusNotificationAsync(cp, r, ct), static (_, _) => s_signedFirmwareStatus, null),
+            SignedFirmwareStatusNotificationRequest.ActionName, static (h, cp, r, ct) => h.OnSignedFirmwareStatusNotificationAsync(cp, r, ct), static (_, _) => s_signedFirmwareStatus,
+            static (context, request, _) => Transfer(context, TransferKind.SignedFirmware, request.Status.ToWireString(), request.RequestId)),
     ];
+
+    /// <summary>Keeps a transfer status in the session and raises <see cref="OcppCentralSystem.TransferStatusReceived"/>.</summary>
+    private static void Transfer(OcppCallContext context, TransferKind kind, string status, int? requestId)
+    {
+        context.ChargePoint.Session.OnTransferStatus(kind, status, requestId, context.ReceivedAt);
+        context.ChargePoint.Owner?.OnTransferStatusReceived(context.ChargePoint, new TransferStatus(kind, status, requestId, context.ReceivedAt));
+    }
 }

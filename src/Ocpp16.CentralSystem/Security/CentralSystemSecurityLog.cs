@@ -19,4 +19,10 @@ internal static partial class CentralSystemSecurityLog
 
     [LoggerMessage(4103, LogLevel.Debug, "Charge point {ChargePointId} authenticated (security profile {SecurityProfile})")]
     public static partial void Authenticated(ILogger logger, string chargePointId, int securityProfile);
+
+    [LoggerMessage(4104, LogLevel.Information, "Charge point {ChargePointId}: certificate issued to {Subject}, serial {SerialNumber}, valid until {NotAfter}")]
+    public static partial void CertificateIssued(ILogger logger, string chargePointId, string subject, string serialNumber, string notAfter);
+
+    [LoggerMessage(4105, LogLevel.Warning, "Charge point {ChargePointId}: certificate signing request rejected: {Reason}")]
+    public static partial void SigningRejected(ILogger logger, string chargePointId, string reason);
 }

@@ -19,6 +19,14 @@ public sealed class ChargePointSession
     private RegistrationStatus? _registration;
     private TimeSpan? _interval;
     private DateTimeOffset? _lastHeartbeat;
+    private readonly Queue<ChargePointSecurityEvent> _securityEvents = new();
+    private TransferStatus? _firmwareStatus;
+    private TransferStatus? _diagnosticsStatus;
+    private TransferStatus? _logStatus;
+    private CertificateSignedStatus? _certificateSigned;
+
+    /// <summary>How many security events <see cref="SecurityEvents"/> keeps.</summary>
+    public const int SecurityEventCapacity = 100;
 
     internal ChargePointSession(string chargePointId) => ChargePointId = chargePointId;
 
@@ -124,6 +132,69 @@ public sealed class ChargePointSession
         }
     }
 
+    /// <summary>
+    /// The last firmware update status: FirmwareStatusNotification (OCPP 1.6 §4.5) or SignedFirmwareStatusNotification
+    /// with its requestId (Security Whitepaper L01), or <see langword="null"/> when none was received.
+    /// </summary>
+    public TransferStatus? FirmwareStatus
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _firmwareStatus;
+            }
+        }
+    }
+
+    /// <summary>The last DiagnosticsStatusNotification status (OCPP 1.6 §4.4), or <see langword="null"/>.</summary>
+    public TransferStatus? DiagnosticsStatus
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _diagnosticsStatus;
+            }
+        }
+    }
+
+    /// <summary>The last LogStatusNotification status with its requestId (Security Whitepaper N01: the GetLog upload), or <see langword="null"/>.</summary>
+    public TransferStatus? LogStatus
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _logStatus;
+            }
+        }
+    }
+
+    /// <summary>The charge point's answer to the last CertificateSigned.req sent by <c>AnswerSignCertificateAsync</c> or the default SignCertificate route, or <see langword="null"/>.</summary>
+    public CertificateSignedStatus? CertificateSignedStatus
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _certificateSigned;
+            }
+        }
+    }
+
+    /// <summary>The last <see cref="SecurityEventCapacity"/> SecurityEventNotifications (Security Whitepaper A04), oldest first.</summary>
+    public IReadOnlyList<ChargePointSecurityEvent> SecurityEvents
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _securityEvents];
+            }
+        }
+    }
+
     /// <summary>Returns the identity and registration status.</summary>
     /// <returns>A short description.</returns>
     public override string ToString() => $"{ChargePointId} ({RegistrationStatus?.ToString() ?? "not booted"})";
@@ -154,6 +225,46 @@ public sealed class ChargePointSession
         }
 
         Changed?.Invoke(this);
+    }
+
+    internal void OnSecurityEvent(SecurityEventNotificationRequest request, DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            _securityEvents.Enqueue(new ChargePointSecurityEvent(request.Type, request.Timestamp, request.TechInfo, now));
+            if (_securityEvents.Count > SecurityEventCapacity)
+            {
+                _securityEvents.Dequeue();
+            }
+        }
+    }
+
+    internal void OnTransferStatus(TransferKind kind, string status, int? requestId, DateTimeOffset now)
+    {
+        var value = new TransferStatus(kind, status, requestId, now);
+        lock (_gate)
+        {
+            switch (kind)
+            {
+                case TransferKind.Diagnostics:
+                    _diagnosticsStatus = value;
+                    break;
+                case TransferKind.Log:
+                    _logStatus = value;
+                    break;
+                default:
+                    _firmwareStatus = value;
+                    break;
+            }
+        }
+    }
+
+    internal void OnCertificateSigned(CertificateSignedStatus status)
+    {
+        lock (_gate)
+        {
+            _certificateSigned = status;
+        }
     }
 
     internal void OnStatusNotification(StatusNotificationRequest request, DateTimeOffset now)
@@ -277,3 +388,33 @@ public sealed record ConnectorStatus(
     string? VendorErrorCode,
     DateTimeOffset? Timestamp,
     DateTimeOffset ReceivedAt);
+
+/// <summary>What a status notification of a file transfer is about.</summary>
+public enum TransferKind
+{
+    /// <summary>FirmwareStatusNotification (UpdateFirmware, OCPP 1.6 §4.5).</summary>
+    Firmware,
+
+    /// <summary>SignedFirmwareStatusNotification (SignedUpdateFirmware, Security Whitepaper L01).</summary>
+    SignedFirmware,
+
+    /// <summary>DiagnosticsStatusNotification (GetDiagnostics, OCPP 1.6 §4.4).</summary>
+    Diagnostics,
+
+    /// <summary>LogStatusNotification (GetLog, Security Whitepaper N01).</summary>
+    Log,
+}
+
+/// <summary>The last status of a file transfer a charge point reported.</summary>
+/// <param name="Kind">Which notification.</param>
+/// <param name="Status">The status as on the wire, e.g. <c>Downloading</c>, <c>Uploaded</c>, <c>InvalidSignature</c>.</param>
+/// <param name="RequestId">The requestId of SignedUpdateFirmware/GetLog, when the notification carries one.</param>
+/// <param name="ReceivedAt">When it was received (UTC, this Central System's clock).</param>
+public sealed record TransferStatus(TransferKind Kind, string Status, int? RequestId, DateTimeOffset ReceivedAt);
+
+/// <summary>One SecurityEventNotification (Security Whitepaper A04).</summary>
+/// <param name="Type">The event type, e.g. <c>FirmwareUpdated</c>, <c>TamperDetectionActivated</c>.</param>
+/// <param name="Timestamp">When it happened (the charge point's clock).</param>
+/// <param name="TechInfo">The additional information, or <see langword="null"/>.</param>
+/// <param name="ReceivedAt">When it was received (UTC, this Central System's clock).</param>
+public sealed record ChargePointSecurityEvent(string Type, DateTimeOffset Timestamp, string? TechInfo, DateTimeOffset ReceivedAt);

@@ -71,8 +71,11 @@ internal sealed class ConnectorState(IConnector hardware)
 
     public EngineLoop.LoopTimer? PendingReport { get; set; }
 
-    /// <summary>Whether a new transaction may start here now (no transaction, no fault, operative).</summary>
-    public bool IsFree => Transaction is null && Fault is null && Operative;
+    /// <summary>Firmware Management: no new transaction while a firmware installation waits for the running ones to end (Unavailable).</summary>
+    public bool BlockedForFirmware { get; set; }
+
+    /// <summary>Whether a new transaction may start here now (no transaction, no fault, operative, not blocked for a firmware installation).</summary>
+    public bool IsFree => Transaction is null && Fault is null && Operative && !BlockedForFirmware;
 }
 
 /// <summary>
@@ -142,7 +145,7 @@ internal sealed class ConnectorManager
             return !c.Plugged || c.EvSuspended ? ChargePointStatus.SuspendedEV : ChargePointStatus.Charging;
         }
 
-        if (!c.Operative || !StationOperative)
+        if (!c.Operative || !StationOperative || c.BlockedForFirmware)
         {
             return ChargePointStatus.Unavailable;
         }

@@ -62,6 +62,8 @@ internal sealed class ChargePointEngine : IOcppViolationSink
     private EngineLoop.LoopTimer? _bootRetry;
     private EngineLoop.LoopTimer? _heartbeat;
     private readonly List<(Action Unsubscribe, string Name)> _subscriptions = [];
+    private readonly Dictionary<Type, object> _shared = [];
+    private readonly Security.ConnectionSettings _defaultConnectionSettings;
 
     public ChargePointEngine(ChargePointOptions options, IChargePointHardware hardware, IChargePointStorage storage, ILoggerFactory loggerFactory, TimeProvider time, IEngineHost host)
     {
@@ -77,7 +79,10 @@ internal sealed class ChargePointEngine : IOcppViolationSink
         Router = new ActionRouter(Loop, options.Validation, this, action => ChargePointLog.Received(Logger, Identity, action));
         Connectors = new ConnectorManager(this, hardware.Connectors);
         Journal = new TransactionJournal(this);
+        Durable = new DurableQueue(this);
         Authorizer = new Authorizer(this);
+        _defaultConnectionSettings = Security.ConnectionSettings.FromOptions(options);
+        ConnectionSettings = _ => ValueTask.FromResult(_defaultConnectionSettings);
         ChargingLimits = new ChargingLimitController(this);
         Connectors.AddContributor(ChargingLimits);
 
@@ -85,6 +90,11 @@ internal sealed class ChargePointEngine : IOcppViolationSink
         _modules.Add(core);
         Core = core;
         var profiles = options.FeatureProfiles;
+        if (profiles.Contains(OcppFeatureProfile.FirmwareManagement))
+        {
+            _modules.Add(new Features.FirmwareManagement.FirmwareManagementProfile(this));
+        }
+
         if (profiles.Contains(OcppFeatureProfile.LocalAuthListManagement))
         {
             _modules.Add(new Features.LocalAuthList.LocalAuthListProfile(this));
@@ -103,6 +113,11 @@ internal sealed class ChargePointEngine : IOcppViolationSink
         if (profiles.Contains(OcppFeatureProfile.SmartCharging))
         {
             _modules.Add(new Features.SmartCharging.SmartChargingProfile(this));
+        }
+
+        if (profiles.Contains(OcppFeatureProfile.Security))
+        {
+            _modules.Add(new Features.Security.SecurityExtension(this));
         }
 
         Configuration = new ChargePointConfiguration(CoreKeys.Declare(hardware.Connectors.Count, _modules.Select(m => m.Profile).Distinct().ToList()).Concat(_modules.SelectMany(m => m.ConfigurationKeys)));
@@ -124,7 +139,7 @@ internal sealed class ChargePointEngine : IOcppViolationSink
         }
 
         Configuration.Changed += OnConfigurationChanged;
-        _supervisor = new ConnectionSupervisor(options, Configuration, Loop, Router, loggerFactory, OnConnected, OnDisconnected, host.OnConnectionStateChanged);
+        _supervisor = new ConnectionSupervisor(options, Configuration, Loop, Router, loggerFactory, OnConnected, OnDisconnected, host.OnConnectionStateChanged, ct => ConnectionSettings(ct), a => ConnectionAttempted?.Invoke(a));
     }
 
     /// <summary>The storage collection of configuration values changed by the Central System (key → JSON string).</summary>
@@ -149,6 +164,40 @@ internal sealed class ChargePointEngine : IOcppViolationSink
     public ConnectorManager Connectors { get; }
 
     public TransactionJournal Journal { get; }
+
+    /// <summary>The durable lane's messages that belong to no transaction (critical security events).</summary>
+    public DurableQueue Durable { get; }
+
+    /// <summary>Where security events go: the Security module when registered, else nowhere.</summary>
+    public ISecurityEventSink SecurityEvents { get; set; } = NoSecurityEvents.Instance;
+
+    /// <summary>
+    /// What the next connection attempt uses (called off the loop: return an immutable snapshot). Default: the options;
+    /// the Security module replaces it (SecurityProfile, AuthorizationKey, installed certificates).
+    /// </summary>
+    public Func<CancellationToken, ValueTask<Security.ConnectionSettings>> ConnectionSettings { get; set; }
+
+    /// <summary>Raised on the loop after each connection attempt, successful or not.</summary>
+    public event Action<Security.ConnectionAttempt>? ConnectionAttempted;
+
+    /// <summary>Raised on the loop when the Central System's time moved the clock by a second or more (SettingSystemTime).</summary>
+    public event Action<TimeSpan>? ClockAdjusted;
+
+    /// <summary>Cancelled when the engine stops: work that runs off the loop (file transfers) ends with it.</summary>
+    public CancellationToken StoppingToken => _cts?.Token ?? CancellationToken.None;
+
+    /// <summary>A service shared by modules (the firmware updater that both Firmware Management and Security use), created once.</summary>
+    public T GetShared<T>(Func<T> create)
+        where T : class
+    {
+        if (!_shared.TryGetValue(typeof(T), out var service))
+        {
+            service = create();
+            _shared[typeof(T)] = service;
+        }
+
+        return (T)service;
+    }
 
     public Authorizer Authorizer { get; }
 
@@ -209,6 +258,7 @@ internal sealed class ChargePointEngine : IOcppViolationSink
         // BootNotification and the journaled messages go out in order), and a booting station is on the wire sooner.
         var loaded = Loop.InvokeAsync(async () =>
         {
+            Durable.Load();
             foreach (var module in _modules)
             {
                 await module.StartAsync().ConfigureAwait(false);
@@ -364,7 +414,7 @@ internal sealed class ChargePointEngine : IOcppViolationSink
     private void OnBootAnswered(BootNotificationResponse response)
     {
         ChargePointLog.BootAnswered(Logger, Identity, response.Status, response.Interval);
-        _clockOffset = response.CurrentTime - Loop.Time.GetUtcNow();
+        SetClock(response.CurrentTime);
         Registration = response.Status;
         _host.OnRegistrationChanged(response.Status);
         switch (response.Status)
@@ -456,7 +506,19 @@ internal sealed class ChargePointEngine : IOcppViolationSink
             return;
         }
 
-        Outbox.Enqueue(new OutboxCall<HeartbeatResponse>(new HeartbeatRequest(), r => _clockOffset = r.CurrentTime - Loop.Time.GetUtcNow()) { AllowedBeforeAccepted = triggered });
+        Outbox.Enqueue(new OutboxCall<HeartbeatResponse>(new HeartbeatRequest(), r => SetClock(r.CurrentTime)) { AllowedBeforeAccepted = triggered });
+    }
+
+    /// <summary>Takes the Central System's time (OCPP 1.6 §4.2, §4.6); a move of a second or more raises <see cref="ClockAdjusted"/>.</summary>
+    private void SetClock(DateTimeOffset centralSystemTime)
+    {
+        var offset = centralSystemTime - Loop.Time.GetUtcNow();
+        var moved = offset - _clockOffset;
+        _clockOffset = offset;
+        if (moved.Duration() >= TimeSpan.FromSeconds(1))
+        {
+            ClockAdjusted?.Invoke(moved);
+        }
     }
 
     private void OnConfigurationChanged(object? sender, ConfigurationKeyChange change)

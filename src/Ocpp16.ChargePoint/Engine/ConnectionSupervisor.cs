@@ -19,6 +19,8 @@ internal sealed class ConnectionSupervisor
     private readonly Action<OcppRpcConnection> _onConnected;
     private readonly Action<OcppRpcConnection, OcppCloseInfo?> _onDisconnected;
     private readonly Action<ChargePointConnectionState> _onState;
+    private readonly Func<CancellationToken, ValueTask<Security.ConnectionSettings>> _settings;
+    private readonly Action<Security.ConnectionAttempt> _onAttempt;
     private readonly OcppRpcOptions _rpcOptions;
     private volatile OcppRpcConnection? _current;
     private volatile bool _stopping;
@@ -31,8 +33,12 @@ internal sealed class ConnectionSupervisor
         ILoggerFactory loggerFactory,
         Action<OcppRpcConnection> onConnected,
         Action<OcppRpcConnection, OcppCloseInfo?> onDisconnected,
-        Action<ChargePointConnectionState> onState)
+        Action<ChargePointConnectionState> onState,
+        Func<CancellationToken, ValueTask<Security.ConnectionSettings>> settings,
+        Action<Security.ConnectionAttempt> onAttempt)
     {
+        _settings = settings;
+        _onAttempt = onAttempt;
         _options = options;
         _configuration = configuration;
         _loop = loop;
@@ -59,12 +65,24 @@ internal sealed class ConnectionSupervisor
             OcppMetrics.RecordReconnect(isFirstAttempt: first);
             first = false;
             IOcppTransport transport;
+            Security.ConnectionAttempt attempt;
             try
             {
-                transport = await OpenAsync(cancellationToken).ConfigureAwait(false);
+                attempt = new Security.ConnectionAttempt(await _settings(cancellationToken).ConfigureAwait(false));
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            try
+            {
+                transport = await OpenAsync(attempt, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
+                attempt.Error = e;
+                _loop.Post(() => _onAttempt(attempt));
                 var wait = backoff.Next();
                 ChargePointLog.ConnectFailed(_logger, _options.Identity, wait.TotalSeconds, e.Message);
                 await DelayAsync(wait, cancellationToken).ConfigureAwait(false);
@@ -75,6 +93,7 @@ internal sealed class ConnectionSupervisor
                 return;
             }
 
+            _loop.Post(() => _onAttempt(attempt));
             backoff.Reset();
             var connection = new OcppRpcConnection(transport, _router.CreateConnectionHandler(), _rpcOptions, _loggerFactory.CreateLogger("Ocpp16.Transport"), _loop.Time)
             {
@@ -141,18 +160,19 @@ internal sealed class ConnectionSupervisor
         }
     }
 
-    private async ValueTask<IOcppTransport> OpenAsync(CancellationToken cancellationToken)
+    private async ValueTask<IOcppTransport> OpenAsync(Security.ConnectionAttempt attempt, CancellationToken cancellationToken)
     {
         if (_options.TransportFactory is { } factory)
         {
             return await factory(cancellationToken).ConfigureAwait(false);
         }
 
-        ChargePointLog.Connecting(_logger, _options.Identity, _options.CentralSystemUri!);
+        var uri = attempt.Settings.Uri ?? throw new InvalidOperationException("No Central System URL for security profile " + attempt.Settings.SecurityProfile + ".");
+        ChargePointLog.Connecting(_logger, _options.Identity, uri);
         return await OcppWebSocketClient.ConnectAsync(
-            _options.CentralSystemUri!,
+            uri,
             _options.Identity,
-            Security.ChargePointSecurity.CreateClientOptions(_options, _configuration.GetInt32(CoreKeys.WebSocketPingInterval)),
+            Security.ChargePointSecurity.CreateClientOptions(attempt, _configuration.GetInt32(CoreKeys.WebSocketPingInterval), _options.PongTimeout),
             cancellationToken).ConfigureAwait(false);
     }
 

@@ -32,6 +32,37 @@ internal abstract class FeatureModule
     public virtual void OnRegistrationAccepted(bool afterBoot)
     {
     }
+
+    /// <summary>
+    /// ChangeConfiguration changed <paramref name="key"/> (its new value is saved and set); work that must follow the
+    /// answer on the wire (a reconnection with new credentials) goes through <see cref="IncomingCall.AfterResponse"/>.
+    /// </summary>
+    public virtual void OnConfigurationChanged(string key, IncomingCall call)
+    {
+    }
+}
+
+/// <summary>
+/// Where the security events of the Security Whitepaper (ed. 3, "Security events") are reported: the Security module
+/// when it is registered (security log, SecurityEventNotification), else nowhere.
+/// </summary>
+internal interface ISecurityEventSink
+{
+    /// <summary>Records an event (on the loop).</summary>
+    /// <param name="type">The event type, e.g. <c>InvalidFirmwareSignature</c> (at most 50 characters).</param>
+    /// <param name="techInfo">Additional information (at most 255 characters; longer text is cut), or <see langword="null"/>.</param>
+    /// <param name="critical">Whether it is critical (sent with guaranteed delivery); <see langword="null"/> for the whitepaper's table (unknown types: not critical).</param>
+    void Report(string type, string? techInfo = null, bool? critical = null);
+}
+
+/// <summary>The sink without a Security module: events are dropped.</summary>
+internal sealed class NoSecurityEvents : ISecurityEventSink
+{
+    public static readonly NoSecurityEvents Instance = new();
+
+    public void Report(string type, string? techInfo = null, bool? critical = null)
+    {
+    }
 }
 
 /// <summary>

@@ -359,6 +359,15 @@ internal sealed class Outbox
         }
     }
 
+    /// <summary>Sends a request of any action and reads its response by the catalog (the durable lane's messages, rebuilt from storage).</summary>
+    internal static async Task<IOcppResponse> CallUntypedAsync(OcppRpcConnection connection, IOcppRequest request, OcppValidationPolicy policy, IOcppViolationSink sink, CancellationToken cancellationToken)
+    {
+        OcppTypedRpc.ValidateOutgoingRequest(request, policy, sink);
+        var result = await connection.CallAsync(request.Action, request, null, cancellationToken).ConfigureAwait(false);
+        OcppActions.TryGet(request.Action, out var action);
+        return (IOcppResponse)OcppTypedRpc.ReadResult(action!, result, policy);
+    }
+
     private bool MayPass(OutboxItem item) => Gate switch
     {
         SendGate.Accepted => true,

@@ -265,43 +265,81 @@ public interface IChargingLimitSink
     ValueTask ApplyAsync(int connectorId, ChargingLimit? limit, CancellationToken cancellationToken = default);
 }
 
-/// <summary>Installs firmware (Firmware Management profile).</summary>
+/// <summary>What <see cref="IFirmwareInstaller.InstallAsync"/> did.</summary>
+public enum FirmwareInstallationResult
+{
+    /// <summary>Installed; the charge point reboots through <see cref="IChargePointHardware.ResetAsync"/> (Hard) to run it, and reports Installed after the reboot.</summary>
+    Installed,
+
+    /// <summary>The image did not pass the installer's own verification (a checksum, a header): InstallVerificationFailed (signed updates), InstallationFailed (UpdateFirmware).</summary>
+    VerificationFailed,
+
+    /// <summary>The installation failed: InstallationFailed.</summary>
+    Failed,
+}
+
+/// <summary>
+/// Installs firmware (Firmware Management, OCPP 1.6 §5.19; SignedUpdateFirmware of the Security Whitepaper). The charge
+/// point downloads the image, verifies its signature (signed updates), waits until no transaction runs (the free
+/// connectors Unavailable meanwhile), then calls <see cref="InstallAsync"/>; after <see cref="FirmwareInstallationResult.Installed"/>
+/// it reboots through <see cref="IChargePointHardware.ResetAsync"/> with <see cref="ResetType.Hard"/>.
+/// </summary>
 public interface IFirmwareInstaller
 {
-    /// <summary>Installs a downloaded (and, for signed firmware, verified) image.</summary>
-    /// <param name="firmwareFile">The path of the downloaded file.</param>
-    /// <param name="cancellationToken">Cancels the installation.</param>
-    /// <returns><see langword="true"/> when installed (a reboot follows through <see cref="IChargePointHardware.ResetAsync"/>).</returns>
-    ValueTask<bool> InstallAsync(string firmwareFile, CancellationToken cancellationToken = default);
+    /// <summary>Installs a downloaded (and, for signed firmware, verified) image. Called on the charge point's loop's behalf but awaited off it: it may take minutes.</summary>
+    /// <param name="firmwareFile">The path of the downloaded file (in the charge point's files folder; deleted after the installation).</param>
+    /// <param name="cancellationToken">Cancelled when the charge point stops.</param>
+    /// <returns>Whether the image was installed.</returns>
+    ValueTask<FirmwareInstallationResult> InstallAsync(string firmwareFile, CancellationToken cancellationToken = default);
 }
 
-/// <summary>What kind of log a <see cref="IDiagnosticsProvider"/> collects.</summary>
-public enum DiagnosticsKind
-{
-    /// <summary>Diagnostics (GetDiagnostics, GetLog DiagnosticsLog).</summary>
-    Diagnostics,
-
-    /// <summary>The security log (GetLog SecurityLog).</summary>
-    SecurityLog,
-}
-
-/// <summary>Collects diagnostics and logs into a file for upload.</summary>
+/// <summary>
+/// Collects diagnostics into a file for upload (GetDiagnostics, OCPP 1.6 §5.9; GetLog DiagnosticsLog of the Security
+/// Whitepaper). The security log (GetLog SecurityLog) is the charge point's own: every security event is written to it.
+/// </summary>
 public interface IDiagnosticsProvider
 {
-    /// <summary>Writes the entries between <paramref name="from"/> and <paramref name="to"/> into a file.</summary>
-    /// <param name="kind">Which log.</param>
+    /// <summary>Writes the diagnostics between <paramref name="from"/> and <paramref name="to"/> into a file. Called on the loop: it should take milliseconds (collect in the background and return the latest file otherwise).</summary>
     /// <param name="from">The oldest entry wanted, or <see langword="null"/> for no bound.</param>
     /// <param name="to">The newest entry wanted, or <see langword="null"/> for no bound.</param>
     /// <param name="cancellationToken">Cancels the collection.</param>
-    /// <returns>The path of the file, or <see langword="null"/> when there is nothing to upload.</returns>
-    ValueTask<string?> CollectAsync(DiagnosticsKind kind, DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken = default);
+    /// <returns>
+    /// The path of the file (its name is the fileName of GetDiagnostics.conf / GetLog.conf, at most 255 characters; the
+    /// file stays the provider's), or <see langword="null"/> when there is nothing to upload.
+    /// </returns>
+    ValueTask<string?> CollectAsync(DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken = default);
 }
 
-/// <summary>Keeps the charge point's own key pair and certificates in hardware (a TPM or secure element).</summary>
+/// <summary>
+/// Keeps the charge point's own key pair and ChargePointCertificate in hardware (a TPM or secure element), so the
+/// private key never leaves it. Without one (<see cref="IChargePointHardware.CertificateStore"/> <see langword="null"/>)
+/// the charge point generates the key pair itself (ECDSA P-256) and keeps it in its storage
+/// (<see cref="ChargePointOptions.DataDirectory"/>). The root certificates are kept by the charge point either way.
+/// </summary>
 public interface ICertificateStore
 {
-    /// <summary>The certificate (with its private key) presented for security profile 3, or <see langword="null"/> when none is installed.</summary>
+    /// <summary>The ChargePointCertificate (with its private key) presented for security profile 3, or <see langword="null"/> when none is installed.</summary>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The ChargePointCertificate.</returns>
     ValueTask<System.Security.Cryptography.X509Certificates.X509Certificate2?> GetChargePointCertificateAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Generates a new key pair (kept in the hardware, replacing one still waiting for its certificate) and returns a
+    /// PKCS#10 certificate signing request for it (ExtendedTriggerMessage SignChargePointCertificate, Security Whitepaper A02).
+    /// </summary>
+    /// <param name="subject">The subject: CN = the charge point identity, O = CpoName.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The CSR, PEM encoded (<c>-----BEGIN CERTIFICATE REQUEST-----</c>), at most 5500 characters.</returns>
+    ValueTask<string> CreateCertificateSigningRequestAsync(System.Security.Cryptography.X509Certificates.X500DistinguishedName subject, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Installs the certificate the Central System signed (CertificateSigned.req), already checked by the charge point
+    /// (chain to an installed CentralSystemRootCertificate, size limits, validity): it replaces the ChargePointCertificate
+    /// at the next connection.
+    /// </summary>
+    /// <param name="certificate">The new ChargePointCertificate (public part).</param>
+    /// <param name="chain">The sub-CA certificates that came with it (may be empty).</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns><see langword="false"/> when it does not belong to the key pair waiting for a certificate (then Rejected).</returns>
+    ValueTask<bool> InstallChargePointCertificateAsync(System.Security.Cryptography.X509Certificates.X509Certificate2 certificate, System.Security.Cryptography.X509Certificates.X509Certificate2Collection chain, CancellationToken cancellationToken = default);
 }

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Configuration;
 using Ocpp16.ChargePoint;
 using Ocpp16.Messages;
@@ -46,6 +48,81 @@ internal static class ChargePointOptionsBinder
         foreach (var (key, value) in bound.Configuration ?? [])
         {
             options.Configuration[key] = value;
+        }
+
+        options.FileUploadMethod = bound.FileUploadMethod ?? options.FileUploadMethod;
+        options.FirmwareDownloadDuringTransactions = bound.FirmwareDownloadDuringTransactions ?? options.FirmwareDownloadDuringTransactions;
+        foreach (var (key, uri) in bound.SecurityProfileUris ?? [])
+        {
+            if (int.TryParse(key, NumberStyles.None, CultureInfo.InvariantCulture, out var profile))
+            {
+                options.SecurityProfileUris[profile] = uri;
+            }
+            else
+            {
+                options.ConfigurationProblems.Add($"ChargePointOptions.SecurityProfileUris: '{key}' is not a security profile (0 to 3).");
+            }
+        }
+
+        LoadRoots(options, nameof(BindableChargePointOptions.CentralSystemRootCertificateFiles), bound.CentralSystemRootCertificateFiles, options.CentralSystemRootCertificates);
+        LoadRoots(options, nameof(BindableChargePointOptions.ManufacturerRootCertificateFiles), bound.ManufacturerRootCertificateFiles, options.ManufacturerRootCertificates);
+        LoadRoots(options, nameof(BindableChargePointOptions.FileTransferRootCertificateFiles), bound.FileTransferRootCertificateFiles, options.FileTransferRootCertificates);
+        if (bound.ClientCertificateFile is { Length: > 0 } client)
+        {
+            try
+            {
+                var path = Resolve(options, client);
+                options.ClientCertificate = bound.ClientCertificateKeyFile is { Length: > 0 } key
+                    ? Reload(X509Certificate2.CreateFromPemFile(path, Resolve(options, key)))
+                    : X509CertificateLoader.LoadPkcs12FromFile(path, bound.ClientCertificatePassword);
+            }
+            catch (Exception e) when (e is IOException or CryptographicException or UnauthorizedAccessException)
+            {
+                options.ConfigurationProblems.Add($"ChargePointOptions.ClientCertificateFile: {e.Message}");
+            }
+        }
+    }
+
+    /// <summary>Reads the root certificates of PEM (one or more) or DER files.</summary>
+    private static void LoadRoots(ChargePointOptions options, string name, List<string>? files, X509Certificate2Collection into)
+    {
+        foreach (var file in files ?? [])
+        {
+            try
+            {
+                var path = Resolve(options, file);
+                var text = File.ReadAllText(path);
+                if (text.Contains("-----BEGIN", StringComparison.Ordinal))
+                {
+                    var before = into.Count;
+                    into.ImportFromPem(text);
+                    if (into.Count == before)
+                    {
+                        options.ConfigurationProblems.Add($"ChargePointOptions.{name}: {path} holds no PEM certificate.");
+                    }
+                }
+                else
+                {
+                    into.Add(X509CertificateLoader.LoadCertificateFromFile(path));
+                }
+            }
+            catch (Exception e) when (e is IOException or CryptographicException or UnauthorizedAccessException)
+            {
+                options.ConfigurationProblems.Add($"ChargePointOptions.{name}: {e.Message}");
+            }
+        }
+    }
+
+    /// <summary>A relative certificate path is in the data directory (when set), else in the working directory.</summary>
+    private static string Resolve(ChargePointOptions options, string path)
+        => Path.IsPathRooted(path) || options.DataDirectory is not { Length: > 0 } directory ? Path.GetFullPath(path) : Path.Combine(directory, path);
+
+    /// <summary>Through PKCS#12, so that TLS can use the key of a PEM pair on every platform.</summary>
+    private static X509Certificate2 Reload(X509Certificate2 certificate)
+    {
+        using (certificate)
+        {
+            return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), null);
         }
     }
 
@@ -97,5 +174,23 @@ internal static class ChargePointOptionsBinder
         public List<string>? FeatureProfiles { get; set; }
 
         public Dictionary<string, string>? Configuration { get; set; }
+
+        public Dictionary<string, Uri>? SecurityProfileUris { get; set; }
+
+        public List<string>? CentralSystemRootCertificateFiles { get; set; }
+
+        public List<string>? ManufacturerRootCertificateFiles { get; set; }
+
+        public List<string>? FileTransferRootCertificateFiles { get; set; }
+
+        public string? ClientCertificateFile { get; set; }
+
+        public string? ClientCertificateKeyFile { get; set; }
+
+        public string? ClientCertificatePassword { get; set; }
+
+        public FileUploadMethod? FileUploadMethod { get; set; }
+
+        public bool? FirmwareDownloadDuringTransactions { get; set; }
     }
 }

@@ -8,10 +8,11 @@ namespace Ocpp16.ChargePoint.Simulation;
 /// unplugged, suspended by the EV and faulted, meters that integrate power over time while energy is permitted, an
 /// RFID reader whose cards are presented in code, and a reset that restarts the charge point in process.
 /// </summary>
-public sealed class SimulatedChargePointHardware : IChargePointHardware, IChargingLimitSink, IFirmwareInstaller, IDiagnosticsProvider, ICertificateStore
+public sealed class SimulatedChargePointHardware : IChargePointHardware, IChargingLimitSink, IFirmwareInstaller, IDiagnosticsProvider
 {
     private readonly Lock _gate = new();
     private readonly List<string> _installedFirmware = [];
+    private readonly List<byte[]> _installedContents = [];
     private int _resets;
 
     /// <summary>Creates simulated hardware.</summary>
@@ -57,10 +58,20 @@ public sealed class SimulatedChargePointHardware : IChargePointHardware, IChargi
 
     IDiagnosticsProvider? IChargePointHardware.DiagnosticsProvider => this;
 
-    ICertificateStore? IChargePointHardware.CertificateStore => this;
+    /// <summary>What firmware installations answer. Default <see cref="FirmwareInstallationResult.Installed"/>.</summary>
+    public FirmwareInstallationResult FirmwareInstallationResult { get; set; } = FirmwareInstallationResult.Installed;
 
-    /// <summary>Whether the next firmware installation fails. Default <see langword="false"/>.</summary>
-    public bool FirmwareInstallFailure { get; set; }
+    /// <summary>The content of each firmware file installed (read at installation, before the charge point deletes the file).</summary>
+    public IReadOnlyList<byte[]> InstalledFirmwareContents
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _installedContents];
+            }
+        }
+    }
 
     /// <summary>The firmware files installed so far, in order.</summary>
     public IReadOnlyList<string> InstalledFirmware
@@ -73,9 +84,6 @@ public sealed class SimulatedChargePointHardware : IChargePointHardware, IChargi
             }
         }
     }
-
-    /// <summary>The ChargePointCertificate (with its private key) presented for security profile 3, or <see langword="null"/>.</summary>
-    public System.Security.Cryptography.X509Certificates.X509Certificate2? ChargePointCertificate { get; set; }
 
     /// <summary>The folder where <see cref="CollectAsync"/> writes its files. Default: the temporary folder.</summary>
     public string DiagnosticsDirectory { get; set; } = Path.GetTempPath();
@@ -111,32 +119,36 @@ public sealed class SimulatedChargePointHardware : IChargePointHardware, IChargi
     }
 
     /// <inheritdoc/>
-    public ValueTask<bool> InstallAsync(string firmwareFile, CancellationToken cancellationToken = default)
+    public async ValueTask<FirmwareInstallationResult> InstallAsync(string firmwareFile, CancellationToken cancellationToken = default)
     {
-        lock (_gate)
+        var result = FirmwareInstallationResult;
+        if (!File.Exists(firmwareFile))
         {
-            if (FirmwareInstallFailure || !File.Exists(firmwareFile))
-            {
-                return ValueTask.FromResult(false);
-            }
-
-            _installedFirmware.Add(firmwareFile);
-            return ValueTask.FromResult(true);
+            return FirmwareInstallationResult.Failed;
         }
+
+        var content = await File.ReadAllBytesAsync(firmwareFile, cancellationToken).ConfigureAwait(false);
+        if (result == FirmwareInstallationResult.Installed)
+        {
+            lock (_gate)
+            {
+                _installedFirmware.Add(firmwareFile);
+                _installedContents.Add(content);
+            }
+        }
+
+        return result;
     }
 
     /// <inheritdoc/>
-    public async ValueTask<string?> CollectAsync(DiagnosticsKind kind, DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken = default)
+    public async ValueTask<string?> CollectAsync(DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken = default)
     {
-        var path = Path.Combine(DiagnosticsDirectory, $"simulated-{kind.ToString().ToLowerInvariant()}-{Guid.NewGuid():N}.log");
+        Directory.CreateDirectory(DiagnosticsDirectory);
+        var path = Path.Combine(DiagnosticsDirectory, $"diagnostics-{Guid.NewGuid():N}.log");
         var lines = SimulatedConnectors.Select(c => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"connector {c.ConnectorId}: plugged={c.IsPluggedIn} energized={c.IsEnergized} energy={c.EnergyWh} Wh"));
-        await File.WriteAllLinesAsync(path, [$"{kind} from {from:O} to {to:O}", .. lines], cancellationToken).ConfigureAwait(false);
+        await File.WriteAllLinesAsync(path, [$"diagnostics from {from:O} to {to:O}", .. lines], cancellationToken).ConfigureAwait(false);
         return path;
     }
-
-    /// <inheritdoc/>
-    public ValueTask<System.Security.Cryptography.X509Certificates.X509Certificate2?> GetChargePointCertificateAsync(CancellationToken cancellationToken = default)
-        => ValueTask.FromResult(ChargePointCertificate);
 
     /// <inheritdoc/>
     public ValueTask<ResetOutcome> ResetAsync(ResetType type, CancellationToken cancellationToken = default)

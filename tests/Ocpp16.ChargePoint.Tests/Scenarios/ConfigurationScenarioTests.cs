@@ -22,7 +22,7 @@ public sealed class ConfigurationScenarioTests
         Assert.True(keys["NumberOfConnectors"].Readonly);
         Assert.Equal("2", keys["NumberOfConnectors"].Value);
         Assert.False(keys["HeartbeatInterval"].Readonly);
-        Assert.Equal("Core,LocalAuthListManagement,Reservation,RemoteTrigger,SmartCharging", keys["SupportedFeatureProfiles"].Value);
+        Assert.Equal("Core,FirmwareManagement,LocalAuthListManagement,Reservation,RemoteTrigger,SmartCharging", keys["SupportedFeatureProfiles"].Value);
     }
 
     [Fact]

@@ -33,7 +33,7 @@ public sealed class SimulatedHardwareTests
     }
 
     [Fact]
-    public async Task FirmwareInstaller_DiagnosticsProvider_CertificateStore_And_Reset_Work()
+    public async Task FirmwareInstaller_DiagnosticsProvider_And_Reset_Work()
     {
         var hardware = new SimulatedChargePointHardware(1);
         IChargePointHardware hw = hardware;
@@ -41,16 +41,19 @@ public sealed class SimulatedHardwareTests
         try
         {
             hardware.DiagnosticsDirectory = directory.FullName;
-            var log = await hw.DiagnosticsProvider!.CollectAsync(DiagnosticsKind.Diagnostics, null, null);
+            var log = await hw.DiagnosticsProvider!.CollectAsync(null, null);
             Assert.True(File.Exists(log));
             Assert.Contains("connector 1", await File.ReadAllTextAsync(log!), StringComparison.Ordinal);
 
-            Assert.True(await hw.FirmwareInstaller!.InstallAsync(log!));
+            Assert.Equal(FirmwareInstallationResult.Installed, await hw.FirmwareInstaller!.InstallAsync(log!));
             Assert.Equal([log!], hardware.InstalledFirmware);
-            hardware.FirmwareInstallFailure = true;
-            Assert.False(await hw.FirmwareInstaller.InstallAsync(log!));
+            Assert.Equal(await File.ReadAllBytesAsync(log!), hardware.InstalledFirmwareContents[0]);
+            hardware.FirmwareInstallationResult = FirmwareInstallationResult.VerificationFailed;
+            Assert.Equal(FirmwareInstallationResult.VerificationFailed, await hw.FirmwareInstaller.InstallAsync(log!));
+            Assert.Single(hardware.InstalledFirmware);
 
-            Assert.Null(await hw.CertificateStore!.GetChargePointCertificateAsync());
+            // No certificate store: the charge point keeps its key pair in its own storage.
+            Assert.Null(hw.CertificateStore);
             Assert.Equal(ResetOutcome.RestartInProcess, await hw.ResetAsync(ResetType.Soft));
             Assert.Equal(1, hardware.ResetCount);
         }

@@ -61,6 +61,12 @@ internal sealed class FakeCentralSystem : IOcppRequestHandler, IAsyncDisposable
         Answers["StartTransaction"] = call => Result($"{{\"transactionId\":{TransactionIdFor(call)},\"idTagInfo\":{{\"status\":\"Accepted\"}}}}");
         Answers["StopTransaction"] = _ => Result("{}");
         Answers["DataTransfer"] = _ => Result("{\"status\":\"Accepted\"}");
+        foreach (var notification in (string[])["DiagnosticsStatusNotification", "FirmwareStatusNotification", "LogStatusNotification", "SecurityEventNotification", "SignedFirmwareStatusNotification"])
+        {
+            Answers[notification] = _ => Result("{}");
+        }
+
+        Answers["SignCertificate"] = _ => Result("{\"status\":\"Accepted\"}");
     }
 
     /// <summary>The heartbeat interval BootNotification.conf gives. Default 300 s.</summary>

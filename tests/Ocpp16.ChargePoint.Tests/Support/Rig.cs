@@ -103,13 +103,21 @@ internal sealed class Rig : IAsyncDisposable
             var inFlight = false;
             if (!engine.Loop.IsStopped)
             {
-                try
+                // A probe posted just before the loop stops (an in-process reboot) is never run: stop waiting for it then.
+                var probe = engine.Loop.InvokeAsync(() => engine.Outbox.InFlight is not null && engine.Outbox.IsConnected);
+                var probeDeadline = DateTime.UtcNow + Timeouts.Await;
+                while (!probe.IsCompleted && !engine.Loop.IsStopped && DateTime.UtcNow < probeDeadline)
                 {
-                    inFlight = await engine.Loop.InvokeAsync(() => engine.Outbox.InFlight is not null && engine.Outbox.IsConnected).WaitAsync(Timeouts.Await);
+                    await Task.WhenAny(probe, Task.Delay(20));
                 }
-                catch (ObjectDisposedException)
+
+                if (probe.IsCompletedSuccessfully)
                 {
-                    // Stopped meanwhile.
+                    inFlight = probe.Result;
+                }
+                else if (!probe.IsCompleted && !engine.Loop.IsStopped)
+                {
+                    throw new TimeoutException("The charge point's loop did not run a probe. Last calls:\n" + string.Join("\n", Cs.Calls.TakeLast(20)));
                 }
             }
 

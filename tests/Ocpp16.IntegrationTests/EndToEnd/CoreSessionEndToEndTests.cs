@@ -127,9 +127,9 @@ public sealed class CoreSessionEndToEndTests
             Assert.Equal(ClearCacheStatus.Accepted, (await remote.ClearCacheAsync().WaitAsync(Timeout)).Status);
             Assert.Equal(DataTransferStatus.UnknownVendorId, (await remote.DataTransferAsync(new DataTransferRequest { VendorId = "com.example" }).WaitAsync(Timeout)).Status);
 
-            // Defined by OCPP 1.6 but not implemented by this charge point yet (Firmware Management) → NotSupported; not defined → NotImplemented.
-            var diagnostics = await Assert.ThrowsAsync<OcppCallErrorException>(() => remote.CallAsync(new GetDiagnosticsRequest { Location = "ftp://example.com/logs/" }).WaitAsync(Timeout));
-            Assert.Equal(OcppErrorCode.NotSupported, diagnostics.ErrorCode);
+            // Known but left out of this charge point (the Security extension is opt-in) → NotSupported; not defined → NotImplemented.
+            var log = await Assert.ThrowsAsync<OcppCallErrorException>(() => remote.CallAsync(new GetLogRequest { LogType = LogType.SecurityLog, RequestId = 1, Log = new LogParameters { RemoteLocation = "ftp://example.com/logs/" } }).WaitAsync(Timeout));
+            Assert.Equal(OcppErrorCode.NotSupported, log.ErrorCode);
             var unknown = await remote.Connection.CallAsync("Foo", new EmptyPayload()).AsTask().WaitAsync(Timeout);
             Assert.Equal(OcppCallStatus.Error, unknown.Status);
             Assert.Equal(OcppErrorCode.NotImplemented, unknown.ErrorCode);

@@ -16,4 +16,13 @@ internal static class Wait
             await Task.Delay(25);
         }
     }
+
+    /// <summary>Polls until <paramref name="probe"/> returns a value (not <see langword="null"/>) and returns it.</summary>
+    public static async Task<T> ForAsync<T>(Func<T?> probe, TimeSpan timeout, string what)
+        where T : class
+    {
+        T? value = null;
+        await UntilAsync(() => (value = probe()) is not null, timeout, what);
+        return value!;
+    }
 }

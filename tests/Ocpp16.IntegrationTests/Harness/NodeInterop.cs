@@ -121,14 +121,15 @@ public static class NodeInterop
         string script,
         string? idTag = null,
         bool reconnect = true,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        bool security = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(endpoint);
         ArgumentException.ThrowIfNullOrEmpty(identity);
         ArgumentException.ThrowIfNullOrEmpty(script);
         await EnsureInstalledAsync(cancellationToken).ConfigureAwait(false);
 
-        var args = new List<string> { "--endpoint", endpoint, "--identity", identity, "--script", script, "--reconnect", reconnect ? "true" : "false" };
+        var args = new List<string> { "--endpoint", endpoint, "--identity", identity, "--script", script, "--reconnect", reconnect ? "true" : "false", "--security", security ? "true" : "false" };
         if (idTag is not null)
         {
             args.Add("--idtag");

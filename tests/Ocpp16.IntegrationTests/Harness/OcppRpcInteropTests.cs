@@ -78,10 +78,10 @@ public sealed class OcppRpcInteropTests
             await AssertResultAsync(csms, "TriggerMessage", new { requestedMessage = "Heartbeat" }, r => Assert.Equal("Accepted", r["status"]!.GetValue<string>()));
             await Wait.UntilAsync(() => csms.Lines.Count(l => l.IsEvent("call", "Heartbeat")) > heartbeats, Timeout, "the triggered Heartbeat");
 
-            // An action OCPP 1.6 defines that this charge point does not support yet (Firmware Management): a CALLERROR NotSupported.
-            var diagnostics = await csms.CallAsync("GetDiagnostics", new { location = "ftp://example.com/logs/" }, identity: "LIB-CP-1", timeout: Timeout);
-            Assert.True(diagnostics.IsEvent("error"), csms.Transcript());
-            Assert.Equal("NotSupported", diagnostics.GetString("code"));
+            // A known action this charge point leaves out (the Security extension is opt-in): a CALLERROR NotSupported.
+            var log = await csms.CallAsync("GetLog", new { logType = "SecurityLog", requestId = 1, log = new { remoteLocation = "ftp://example.com/logs/" } }, identity: "LIB-CP-1", timeout: Timeout);
+            Assert.True(log.IsEvent("error"), csms.Transcript());
+            Assert.Equal("NotSupported", log.GetString("code"));
 
             await AssertResultAsync(csms, "Reset", new { type = "Soft" }, r => Assert.Equal("Accepted", r["status"]!.GetValue<string>()));
             await csms.WaitForAsync(l => l.IsEvent("connected") && l.GetString("identity") == "LIB-CP-1", Timeout);

@@ -42,7 +42,7 @@ internal sealed class SecureCentralSystem : IAsyncDisposable
 
     public ChargePointCredentialStore Store => _app.Services.GetRequiredService<ChargePointCredentialStore>();
 
-    public static async Task<SecureCentralSystem> StartAsync(X509Certificate2 serverCertificate, ChargePointCredentialStore store, SslProtocols sslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13, ILoggerProvider? loggerProvider = null)
+    public static async Task<SecureCentralSystem> StartAsync(X509Certificate2 serverCertificate, ChargePointCredentialStore store, SslProtocols sslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13, ILoggerProvider? loggerProvider = null, Action<Ocpp16CentralSystemBuilder>? configure = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -63,9 +63,10 @@ internal sealed class SecureCentralSystem : IAsyncDisposable
                 https.AllowAnyClientCertificate(); // the credential store validates against its own roots
             }));
         });
-        builder.Services.AddOcpp16CentralSystem(o => o.CallTimeout = TimeSpan.FromSeconds(10))
+        var ocpp = builder.Services.AddOcpp16CentralSystem(o => o.CallTimeout = TimeSpan.FromSeconds(10))
             .AddCoreHandler<RecordingCoreHandler>(ServiceLifetime.Singleton)
             .AddCredentialStore(store);
+        configure?.Invoke(ocpp);
         var app = builder.Build();
         app.MapOcpp16CentralSystem("/ocpp/{chargePointId}");
         await app.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));

@@ -4,7 +4,7 @@
 // against the official OCPP 1.6 JSON schemas). Driven over stdin/stdout JSON lines; see README.md.
 //
 //   node chargepoint.js --endpoint ws://127.0.0.1:PORT/ocpp --identity CP-1
-//                       [--password PW] [--script core|none] [--idtag TAG-1] [--reconnect true|false]
+//                       [--password PW] [--script core|none] [--idtag TAG-1] [--reconnect true|false] [--security true|false]
 //
 // ocpp-rpc appends "/<identity>" to the endpoint. The password (HTTP Basic, username = identity)
 // may also be given through env OCPP_INTEROP_PASSWORD so it never shows up on a command line.
@@ -19,6 +19,7 @@ const password = args.password ?? process.env.OCPP_INTEROP_PASSWORD ?? undefined
 const script = args.script ?? 'none';
 const idTag = args.idtag ?? 'TAG-1';
 const reconnect = (args.reconnect ?? 'true') !== 'false';
+const security = (args.security ?? 'false') === 'true';
 
 if (!endpoint || !identity) {
     log('usage: node chargepoint.js --endpoint ws://host:port/path --identity ID [--password PW] [--script core|none] [--idtag TAG]');
@@ -112,6 +113,19 @@ const handlers = {
     GetDiagnostics: () => ({}),
     UpdateFirmware: () => ({}),
 };
+
+// --security true: harmless answers to the Security extension's seven CS -> CP actions (otherwise NotImplemented).
+if (security) {
+    Object.assign(handlers, {
+        CertificateSigned: accepted,
+        DeleteCertificate: () => ({ status: 'NotFound' }),
+        ExtendedTriggerMessage: accepted,
+        GetInstalledCertificateIds: () => ({ status: 'NotFound' }),
+        GetLog: () => ({ status: 'Rejected' }),
+        InstallCertificate: accepted,
+        SignedUpdateFirmware: accepted,
+    });
+}
 
 // One explicit handler per action (no wildcard), so unknown actions get NotImplemented.
 for (const [action, makeResult] of Object.entries(handlers)) {

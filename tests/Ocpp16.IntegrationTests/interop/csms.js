@@ -99,6 +99,11 @@ server.on('client', client => {
     handle('StartTransaction', () => ({ transactionId: nextTransactionId++, idTagInfo: { status: 'Accepted' } }));
     handle('StopTransaction', () => accepted);
     handle('DataTransfer', p => (p.data === undefined ? { status: 'Accepted' } : { status: 'Accepted', data: p.data }));
+    // Security extension (OCPP 1.6 Security Whitepaper): the four CP -> CS actions.
+    handle('SecurityEventNotification', () => ({}));
+    handle('LogStatusNotification', () => ({}));
+    handle('SignedFirmwareStatusNotification', () => ({}));
+    handle('SignCertificate', () => ({ status: 'Accepted' }));
 });
 
 async function onCommand(cmd) {

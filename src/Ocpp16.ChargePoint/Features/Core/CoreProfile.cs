@@ -127,6 +127,10 @@ internal sealed class CoreProfile : FeatureModule
             if (status == ConfigurationStatus.Accepted)
             {
                 configuration.Set(definition.Name, request.Value);
+                foreach (var module in Engine.Modules)
+                {
+                    module.OnConfigurationChanged(definition.Name, call);
+                }
             }
         }
 

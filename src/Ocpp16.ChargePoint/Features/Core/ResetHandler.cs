@@ -22,6 +22,26 @@ internal sealed class ResetHandler
 
     public ResetHandler(ChargePointEngine engine) => _engine = engine;
 
+    /// <summary>Raised (on the loop) just before the hardware's reset hook runs (the Security module records ResetOrReboot).</summary>
+    public event Action<ResetType>? Resetting;
+
+    /// <summary>
+    /// Reboots without a Reset.req (a firmware installation): no transaction is stopped (the caller waited for them to
+    /// end); the hardware's reset hook runs with <paramref name="type"/>, retried ResetRetries times.
+    /// </summary>
+    /// <returns><see langword="false"/> when a reset is already under way.</returns>
+    public bool Reboot(ResetType type)
+    {
+        if (_resetting)
+        {
+            return false;
+        }
+
+        _resetting = true;
+        _engine.Loop.Post(() => ResetAsync(type, 0));
+        return true;
+    }
+
     public ValueTask<ResetResponse> OnResetAsync(ResetRequest request, IncomingCall call)
     {
         ChargePointLog.Resetting(_engine.Logger, _engine.Identity, request.Type);
@@ -62,6 +82,7 @@ internal sealed class ResetHandler
     private async ValueTask ResetAsync(ResetType type, int attempt)
     {
         ResetOutcome outcome;
+        Resetting?.Invoke(type);
         try
         {
             outcome = await _engine.Hardware.ResetAsync(type).ConfigureAwait(false);

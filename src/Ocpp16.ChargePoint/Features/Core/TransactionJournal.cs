@@ -56,13 +56,8 @@ internal sealed class JournalMessage : OutboxItem
 
     public override IOcppRequest? BuildRequest() => _journal.PrepareForSending(this);
 
-    public override async Task<IOcppResponse> SendAsync(OcppRpcConnection connection, IOcppRequest request, OcppValidationPolicy policy, IOcppViolationSink sink, CancellationToken cancellationToken)
-    {
-        OcppTypedRpc.ValidateOutgoingRequest(request, policy, sink);
-        var result = await connection.CallAsync(request.Action, request, null, cancellationToken).ConfigureAwait(false);
-        OcppActions.TryGet(request.Action, out var action);
-        return (IOcppResponse)OcppTypedRpc.ReadResult(action!, result, policy);
-    }
+    public override Task<IOcppResponse> SendAsync(OcppRpcConnection connection, IOcppRequest request, OcppValidationPolicy policy, IOcppViolationSink sink, CancellationToken cancellationToken)
+        => Outbox.CallUntypedAsync(connection, request, policy, sink, cancellationToken);
 
     public override void OnResponse(IOcppResponse response) => _journal.OnDelivered(this, response);
 
