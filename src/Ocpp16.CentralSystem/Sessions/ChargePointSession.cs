@@ -60,7 +60,10 @@ public sealed class ChargePointSession
     /// <summary>
     /// The registration status the application answered to the last BootNotification (Accepted, Pending or Rejected,
     /// OCPP 1.6 §4.2), or <see langword="null"/> when none was answered since this Central System started. Enforced per
-    /// <see cref="CentralSystemOptions.EnforceRegistrationStatus"/>.
+    /// <see cref="CentralSystemOptions.EnforceRegistrationStatus"/>. It changes when the answer is produced, just before
+    /// it goes on the wire: a call made on seeing it change may reach the charge point before its BootNotification.conf
+    /// (whose interval then overwrites a HeartbeatInterval just changed); to call the charge point after its answer, use
+    /// <see cref="ConnectedChargePoint.AfterResponse"/> in the BootNotification handler.
     /// </summary>
     public RegistrationStatus? RegistrationStatus
     {

@@ -115,6 +115,10 @@ public sealed class CsmsScenarioTests
         {
             await cp.StartAsync();
             var connected = await csms.ChargePointAsync("SC-CFG", Timeout);
+
+            // Once the charge point has taken BootNotification.conf: its interval sets HeartbeatInterval too (OCPP 1.6
+            // §4.2), and a change sent before it arrives would be overwritten by it.
+            await ScenarioCentralSystem.UntilAsync(() => cp.RegistrationStatus == RegistrationStatus.Accepted, Timeout, "the charge point took BootNotification.conf");
             var changed = await connected.ChangeConfigurationAsync(new ChangeConfigurationRequest { Key = "HeartbeatInterval", Value = "120" }).WaitAsync(Timeout);
             Assert.Equal(ConfigurationStatus.Accepted, changed.Status);
             var read = await connected.GetConfigurationAsync(new GetConfigurationRequest { Key = ["HeartbeatInterval", "NoSuchKey"] }).WaitAsync(Timeout);
