@@ -158,10 +158,22 @@ public sealed class ChargePointOptions
 
     /// <summary>
     /// Vendor-specific configuration keys, read by GetConfiguration and changed by ChangeConfiguration like the OCPP
-    /// keys; declaring a built-in key again (same name and type) replaces its declaration, e.g. to narrow the range of
-    /// MeterValueSampleInterval to the hardware's. Default empty.
+    /// keys; declaring a built-in key again (same name and type) replaces its declaration (to narrow only the range of an
+    /// integer key, use <see cref="ConfigurationKeyRanges"/>). Default empty.
     /// </summary>
     public IList<ConfigurationKeyDefinition> ConfigurationKeys { get; } = [];
+
+    /// <summary>
+    /// Narrower ranges for integer configuration keys (OCPP 1.6 §9), by key name (case-insensitive), for a station that
+    /// declares less than the engine's ranges (docs/configuration-keys.md), e.g. <c>["HeartbeatInterval"] = new() {
+    /// Minimum = 0, Maximum = 60 }</c> (seconds). ChangeConfiguration then answers Rejected for a value outside the range
+    /// (§5.3), the interval of BootNotification.conf is clamped into it, and a value saved by an earlier run outside it is
+    /// not applied. Applied after <see cref="ConfigurationKeys"/> and before <see cref="Configuration"/>. From
+    /// configuration: <c>ChargePoint:ConfigurationKeyRanges:HeartbeatInterval:Maximum</c>. An unknown key, a key that is
+    /// not an integer, an empty range, a range beyond the declared one, or a value (default or <see cref="Configuration"/>)
+    /// outside it throws <see cref="ArgumentException"/> at construction. Default empty: the declared ranges.
+    /// </summary>
+    public IDictionary<string, ConfigurationKeyRange> ConfigurationKeyRanges { get; } = new Dictionary<string, ConfigurationKeyRange>(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The most IdTags the authorization cache keeps; beyond it the least recently answered goes. Default 1000.</summary>
     public int AuthorizationCacheCapacity { get; set; } = 1000;

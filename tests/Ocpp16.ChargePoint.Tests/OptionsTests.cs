@@ -39,6 +39,12 @@ public sealed class OptionsTests
         { "serial", "ChargePointSerialNumber" },
         { "cache", "AuthorizationCacheCapacity" },
         { "profile", "FeatureProfiles" },
+        { "rangeUnknownKey", "ConfigurationKeyRanges" },
+        { "rangeNotInteger", "ConfigurationKeyRanges" },
+        { "rangeWider", "ConfigurationKeyRanges" },
+        { "rangeEmpty", "ConfigurationKeyRanges" },
+        { "rangeExcludesTheDefault", "MeterValueSampleInterval" },
+        { "valueOutsideTheRange", "HeartbeatInterval" },
     };
 
     [Theory]
@@ -60,6 +66,15 @@ public sealed class OptionsTests
             case "serial": options.ChargePointSerialNumber = new string('s', 26); break;
             case "cache": options.AuthorizationCacheCapacity = 0; break;
             case "profile": options.FeatureProfiles.Remove(Messages.OcppFeatureProfile.Core); break;
+            case "rangeUnknownKey": options.ConfigurationKeyRanges["NoSuchKey"] = new() { Maximum = 1 }; break;
+            case "rangeNotInteger": options.ConfigurationKeyRanges["LocalPreAuthorize"] = new() { Maximum = 1 }; break;
+            case "rangeWider": options.ConfigurationKeyRanges["HeartbeatInterval"] = new() { Maximum = 100_000 }; break;
+            case "rangeEmpty": options.ConfigurationKeyRanges["HeartbeatInterval"] = new() { Minimum = 30, Maximum = 20 }; break;
+            case "rangeExcludesTheDefault": options.ConfigurationKeyRanges["MeterValueSampleInterval"] = new() { Maximum = 30 }; break; // default 60
+            case "valueOutsideTheRange":
+                options.ConfigurationKeyRanges["HeartbeatInterval"] = new() { Maximum = 60 };
+                options.Configuration["HeartbeatInterval"] = "120";
+                break;
         }
 
         var e = Assert.Throws<ArgumentException>(() => new OcppChargePoint(options, new SimulatedChargePointHardware(1)));

@@ -307,6 +307,10 @@ public sealed class DcChargerProfileTests
             ["NumberOfConnectors"] = "2",
             ["GetConfigurationMaxKeys"] = "3",
             ["MeterValuesSampledDataMaxLength"] = "8",
+            ["MeterValuesAlignedDataMaxLength"] = "8",
+            ["StopTxnSampledDataMaxLength"] = "8",
+            ["StopTxnAlignedDataMaxLength"] = "8",
+            ["WebSocketPingInterval"] = "0",
             ["LocalAuthListEnabled"] = "true",
             ["LocalAuthListMaxLength"] = "100000",
             ["SendLocalListMaxLength"] = "100",
@@ -335,5 +339,27 @@ public sealed class DcChargerProfileTests
         (status, body, text) = await rig.Api.PostCommandAsync("CP1", "GetCompositeSchedule", """{"connectorId":1,"duration":60}""");
         Assert.True(status == System.Net.HttpStatusCode.OK && Api.String(body!.Value, "status") == "Accepted", text);
         Assert.Equal("A", Api.String(body!.Value.GetProperty("chargingSchedule"), "chargingRateUnit"));
+    }
+
+    [Fact]
+    public async Task ChangeConfiguration_outside_the_reference_ranges_HeartbeatInterval_0_to_60_and_MeterValueSampleInterval_0_to_300_is_Rejected()
+    {
+        await using var rig = await Rig.StartAsync();
+        await rig.StartConnectedChargerAsync("CP1");
+        async Task<string?> ChangeAsync(string key, string value)
+        {
+            var (status, body, text) = await rig.Api.PostCommandAsync("CP1", "ChangeConfiguration", $$"""{"key":"{{key}}","value":"{{value}}"}""");
+            Assert.True(status == System.Net.HttpStatusCode.OK, $"{(int)status}: {text}");
+            return Api.String(body!.Value, "status");
+        }
+
+        Assert.Equal("Rejected", await ChangeAsync("HeartbeatInterval", "120"));
+        Assert.Equal("Accepted", await ChangeAsync("HeartbeatInterval", "30"));
+        Assert.Equal("Rejected", await ChangeAsync("MeterValueSampleInterval", "301"));
+        Assert.Equal("Accepted", await ChangeAsync("MeterValueSampleInterval", "300"));
+
+        var (_, config, configText) = await rig.Api.PostCommandAsync("CP1", "GetConfiguration", """{"key":["HeartbeatInterval","MeterValueSampleInterval"]}""");
+        var values = config!.Value.GetProperty("configurationKey").EnumerateArray().ToDictionary(k => Api.String(k, "key")!, k => Api.String(k, "value"));
+        Assert.True(values["HeartbeatInterval"] == "30" && values["MeterValueSampleInterval"] == "300", configText);
     }
 }

@@ -111,6 +111,72 @@ public sealed class ChargePointConfiguration
         }
     }
 
+    /// <summary>
+    /// Narrows the ranges of integer keys (<see cref="ChargePointOptions.ConfigurationKeyRanges"/>); a range for an
+    /// unknown key or a key that is not an integer, an empty range, or one that reaches beyond the declared range throws.
+    /// </summary>
+    internal void Narrow(IEnumerable<KeyValuePair<string, ConfigurationKeyRange>> ranges)
+    {
+        foreach (var (key, range) in ranges)
+        {
+            lock (_gate)
+            {
+                if (!_entries.TryGetValue(key, out var entry))
+                {
+                    throw new ArgumentException($"Unknown configuration key '{key}' in ChargePointOptions.ConfigurationKeyRanges.");
+                }
+
+                var declared = entry.Definition;
+                if (declared.Type != ConfigurationKeyType.Integer)
+                {
+                    throw new ArgumentException($"ChargePointOptions.ConfigurationKeyRanges: configuration key '{declared.Name}' is not an integer ({declared.Type}).");
+                }
+
+                var minimum = range.Minimum ?? declared.Minimum;
+                var maximum = range.Maximum ?? declared.Maximum;
+                if (minimum < declared.Minimum || maximum > declared.Maximum || minimum > maximum)
+                {
+                    throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                        $"ChargePointOptions.ConfigurationKeyRanges: {minimum}..{maximum} is not a range within the declared {declared.Minimum}..{declared.Maximum} of configuration key '{declared.Name}'."));
+                }
+
+                var narrowed = declared.WithRange(minimum, maximum);
+                _definitions[_definitions.IndexOf(declared)] = narrowed;
+                entry.Definition = narrowed;
+            }
+        }
+    }
+
+    /// <summary>Throws when the value of one of <paramref name="keys"/> (a default, after the initial values) is not valid for its declaration.</summary>
+    internal void EnsureValid(IEnumerable<string> keys, string option)
+    {
+        lock (_gate)
+        {
+            foreach (var key in keys)
+            {
+                if (_entries.TryGetValue(key, out var entry) && !entry.Definition.IsValid(entry.Value, MaxItemsLocked(entry.Definition)))
+                {
+                    throw new ArgumentException($"The value '{entry.Value}' of configuration key '{entry.Definition.Name}' is outside {option}; set ChargePointOptions.Configuration[\"{entry.Definition.Name}\"] to a value within it.");
+                }
+            }
+        }
+    }
+
+    /// <summary>The nearest value to <paramref name="value"/> within the range of integer key <paramref name="key"/>.</summary>
+    internal long Clamp(string key, long value)
+    {
+        lock (_gate)
+        {
+            if (!_entries.TryGetValue(key, out var entry))
+            {
+                return value;
+            }
+
+            var d = entry.Definition;
+            return Math.Min(Math.Max(value, d.Minimum ?? long.MinValue), d.Maximum ?? long.MaxValue);
+        }
+    }
+
     /// <summary>Applies the embedder's initial values (any access; an unknown key or invalid value throws).</summary>
     internal void ApplyInitialValues(IEnumerable<KeyValuePair<string, string>> values)
     {

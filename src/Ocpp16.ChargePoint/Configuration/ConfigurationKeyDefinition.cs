@@ -44,8 +44,9 @@ public enum ConfigurationKeyType
 /// <summary>
 /// The declaration of one configuration key: its name, type, access, default value, owning feature profile, whether a
 /// change needs a reboot, and how values are validated. The engine declares the keys of every registered profile;
-/// embedders add vendor keys through <see cref="ChargePointOptions.ConfigurationKeys"/> (or tighten a built-in key's
-/// range by declaring it again with the same name and type).
+/// embedders add vendor keys through <see cref="ChargePointOptions.ConfigurationKeys"/> (or replace a built-in key's
+/// declaration by declaring it again with the same name and type), and narrow an integer key's range with
+/// <see cref="ChargePointOptions.ConfigurationKeyRanges"/>.
 /// </summary>
 public sealed class ConfigurationKeyDefinition
 {
@@ -90,6 +91,14 @@ public sealed class ConfigurationKeyDefinition
 
     /// <summary>An extra check of a value, after the type check. Default <see langword="null"/>.</summary>
     public Func<string, bool>? Validate { get; init; }
+
+    /// <summary>A copy with another integer range (<see cref="ChargePointOptions.ConfigurationKeyRanges"/>).</summary>
+    internal ConfigurationKeyDefinition WithRange(long? minimum, long? maximum) => new()
+    {
+        Name = Name, Type = Type, Access = Access, DefaultValue = DefaultValue, Profile = Profile, RebootRequired = RebootRequired,
+        Minimum = minimum, Maximum = maximum, MaxItemsKey = MaxItemsKey, AllowedValues = AllowedValues, Unit = Unit, Description = Description,
+        Validate = Validate,
+    };
 
     /// <summary>Checks <paramref name="value"/> against the type, bounds and allowed values (lists see <paramref name="maxItems"/>).</summary>
     /// <param name="value">The value as text.</param>
@@ -138,4 +147,18 @@ public sealed class ConfigurationKeyDefinition
 
         return true;
     }
+}
+
+/// <summary>
+/// A narrower range for an integer configuration key, set by the embedder in
+/// <see cref="ChargePointOptions.ConfigurationKeyRanges"/> (e.g. HeartbeatInterval 0–60 s on a station that declares
+/// so). Bounds are in the key's unit (see docs/configuration-keys.md) and inclusive.
+/// </summary>
+public sealed class ConfigurationKeyRange
+{
+    /// <summary>The smallest value accepted; at least the declared minimum. Default <see langword="null"/>: the declared minimum.</summary>
+    public long? Minimum { get; set; }
+
+    /// <summary>The largest value accepted; at most the declared maximum. Default <see langword="null"/>: the declared maximum.</summary>
+    public long? Maximum { get; set; }
 }

@@ -56,7 +56,7 @@ internal static class CoreKeys
         };
         yield return ReadOnlyInt(ConnectorPhaseRotationMaxLength, numberOfConnectors + 1, "Most items in ConnectorPhaseRotation.");
         yield return ReadOnlyInt(GetConfigurationMaxKeys, 50, "Most keys one GetConfiguration may ask for by name.");
-        yield return Int(HeartbeatInterval, 60, 0, 86_400, "s", "Interval of Heartbeat; set by BootNotification.conf too; 0 = none.");
+        yield return Int(HeartbeatInterval, 60, 0, 86_400, "s", "Interval of Heartbeat; set by BootNotification.conf too (clamped to the range); 0 = none.");
         yield return Bool(LocalAuthorizeOffline, true, "While offline, IdTags known to the local list or the cache are authorized locally.");
         yield return Bool(LocalPreAuthorize, false, "While online, IdTags Accepted by the local list or the cache start at once, without waiting for Authorize.");
         yield return Measurands(MeterValuesAlignedData, "Energy.Active.Import.Register", MeterValuesAlignedDataMaxLength, "Measurands of the clock-aligned MeterValues.");

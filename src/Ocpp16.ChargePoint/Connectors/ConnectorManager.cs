@@ -55,7 +55,10 @@ internal sealed class ConnectorState(IConnector hardware)
     /// <summary>Transactions: the transaction ended and the EV is still connected (Finishing).</summary>
     public bool Finishing { get; set; }
 
-    /// <summary>Transactions: an authorization waits for the EV on this connector (Preparing).</summary>
+    /// <summary>
+    /// Transactions: an authorization waits for the EV on this connector, or an admitted IdTag is starting on a reserved
+    /// connector with the EV already plugged in (Preparing).
+    /// </summary>
     public bool AwaitingPlug { get; set; }
 
     /// <summary>Transactions: energy suspended by the charge point for the running transaction (IdTag no longer valid).</summary>
@@ -157,7 +160,9 @@ internal sealed class ConnectorManager
 
         if (HasHint(c.Id, ConnectorStatusHint.Reserved))
         {
-            return c.Plugged || c.AwaitingPlug ? ChargePointStatus.Preparing : ChargePointStatus.Reserved;
+            // §4.9 G2: Reserved becomes Preparing only when an IdTag the reservation admits is presented (AwaitingPlug is
+            // set only for admitted IdTags); an EV plugged in alone keeps it Reserved.
+            return c.AwaitingPlug ? ChargePointStatus.Preparing : ChargePointStatus.Reserved;
         }
 
         return c.Plugged || c.AwaitingPlug ? ChargePointStatus.Preparing : ChargePointStatus.Available;

@@ -126,7 +126,9 @@ internal sealed class ChargePointEngine : IOcppViolationSink
             Configuration.Declare(definition);
         }
 
+        Configuration.Narrow(options.ConfigurationKeyRanges);
         Configuration.ApplyInitialValues(options.Configuration);
+        Configuration.EnsureValid(options.ConfigurationKeyRanges.Keys, "ChargePointOptions.ConfigurationKeyRanges");
         var saved = storage.Load(ConfigurationCollection).Select(r => new KeyValuePair<string, string>(r.Key, JsonSerializer.Deserialize(r.Value, StorageJsonContext.Default.String) ?? string.Empty));
         foreach (var (key, reason) in Configuration.ApplySavedValues(saved))
         {
@@ -422,7 +424,8 @@ internal sealed class ChargePointEngine : IOcppViolationSink
             case RegistrationStatus.Accepted:
                 if (response.Interval > 0)
                 {
-                    Configuration.Set(CoreKeys.HeartbeatInterval, response.Interval.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    // Within HeartbeatInterval's range (ChargePointOptions.ConfigurationKeyRanges may narrow it).
+                    Configuration.Set(CoreKeys.HeartbeatInterval, Configuration.Clamp(CoreKeys.HeartbeatInterval, response.Interval).ToString(System.Globalization.CultureInfo.InvariantCulture));
                 }
 
                 var afterBoot = !_acceptedSinceBoot;

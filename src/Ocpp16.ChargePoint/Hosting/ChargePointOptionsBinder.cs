@@ -50,6 +50,11 @@ internal static class ChargePointOptionsBinder
             options.Configuration[key] = value;
         }
 
+        foreach (var (key, range) in bound.ConfigurationKeyRanges ?? [])
+        {
+            options.ConfigurationKeyRanges[key] = range;
+        }
+
         options.FileUploadMethod = bound.FileUploadMethod ?? options.FileUploadMethod;
         options.FirmwareDownloadDuringTransactions = bound.FirmwareDownloadDuringTransactions ?? options.FirmwareDownloadDuringTransactions;
         foreach (var (key, uri) in bound.SecurityProfileUris ?? [])
@@ -174,6 +179,8 @@ internal static class ChargePointOptionsBinder
         public List<string>? FeatureProfiles { get; set; }
 
         public Dictionary<string, string>? Configuration { get; set; }
+
+        public Dictionary<string, ConfigurationKeyRange>? ConfigurationKeyRanges { get; set; }
 
         public Dictionary<string, Uri>? SecurityProfileUris { get; set; }
 

@@ -31,7 +31,8 @@ public static class ChargePointServiceCollectionExtensions
     /// <summary>
     /// As <see cref="AddOcpp16ChargePoint(IServiceCollection, Action{ChargePointOptions})"/>, with the options bound from a
     /// configuration section (e.g. <c>ChargePoint:Identity</c>, <c>ChargePoint:CentralSystemUri</c>,
-    /// <c>ChargePoint:Configuration:HeartbeatInterval</c>, <c>ChargePoint:SecurityProfileUris:3</c>). Certificates come
+    /// <c>ChargePoint:Configuration:HeartbeatInterval</c>, <c>ChargePoint:ConfigurationKeyRanges:HeartbeatInterval:Maximum</c>,
+    /// <c>ChargePoint:SecurityProfileUris:3</c>). Certificates come
     /// from files: <c>CentralSystemRootCertificateFiles</c>, <c>ManufacturerRootCertificateFiles</c> and
     /// <c>FileTransferRootCertificateFiles</c> (lists of PEM or DER files), <c>ClientCertificateFile</c> (PKCS#12 with
     /// <c>ClientCertificatePassword</c>, or PEM with <c>ClientCertificateKeyFile</c>); relative paths are in the

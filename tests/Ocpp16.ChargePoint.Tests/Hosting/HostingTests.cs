@@ -28,6 +28,8 @@ public sealed class HostingTests
             ["ChargePoint:CallTimeout"] = "00:00:07",
             ["ChargePoint:Configuration:MeterValueSampleInterval"] = "17",
             ["ChargePoint:Configuration:LocalPreAuthorize"] = "true",
+            ["ChargePoint:ConfigurationKeyRanges:HeartbeatInterval:Minimum"] = "10",
+            ["ChargePoint:ConfigurationKeyRanges:HeartbeatInterval:Maximum"] = "60",
         });
         builder.Services.AddSystemd();
         builder.Services.AddSingleton<TimeProvider>(time);
@@ -51,6 +53,8 @@ public sealed class HostingTests
         Assert.Equal("Hosted", boot.Str("chargePointModel"));
         Assert.True(chargePoint.Configuration.TryGetValue("MeterValueSampleInterval", out var interval));
         Assert.Equal("17", interval);
+        Assert.True(chargePoint.Configuration.TryGetDefinition("HeartbeatInterval", out var heartbeat));
+        Assert.Equal((10L, 60L), (heartbeat.Minimum, heartbeat.Maximum));
 
         await host.StopAsync().WaitAsync(Timeouts.Await);
         Assert.Equal(ChargePointConnectionState.Disconnected, chargePoint.ConnectionState);

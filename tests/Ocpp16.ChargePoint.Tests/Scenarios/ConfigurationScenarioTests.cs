@@ -67,6 +67,54 @@ public sealed class ConfigurationScenarioTests
     }
 
     [Fact]
+    public async Task TC_021_CS_ChangeConfiguration_OutsideARangeTheEmbedderNarrowed_IsRejected()
+    {
+        // The reference DC station: HeartbeatInterval 0–60 s, MeterValueSampleInterval 0–300 s.
+        await using var rig = await Rig.StartAsync(o =>
+        {
+            o.ConfigurationKeyRanges["HeartbeatInterval"] = new() { Minimum = 0, Maximum = 60 };
+            o.ConfigurationKeyRanges["meterValueSampleInterval"] = new() { Maximum = 300 };
+            o.Configuration["HeartbeatInterval"] = "45";
+        });
+        async Task<ConfigurationStatus> Change(string key, string value) => (await rig.Cs.CallAsync(new ChangeConfigurationRequest { Key = key, Value = value })).Status;
+        string Value(string key) => rig.ChargePoint.Configuration.TryGetValue(key, out var value) ? value : "(none)";
+
+        Assert.True(rig.ChargePoint.Configuration.TryGetDefinition("HeartbeatInterval", out var heartbeat));
+        Assert.Equal((0L, 60L, "s"), (heartbeat.Minimum, heartbeat.Maximum, heartbeat.Unit));
+        Assert.True(rig.ChargePoint.Configuration.TryGetDefinition("MeterValueSampleInterval", out var sample));
+        Assert.Equal((0L, 300L), (sample.Minimum, sample.Maximum));
+
+        Assert.Equal(ConfigurationStatus.Rejected, await Change("HeartbeatInterval", "120"));
+        Assert.Equal(ConfigurationStatus.Rejected, await Change("HeartbeatInterval", "61"));
+        Assert.Equal(ConfigurationStatus.Rejected, await Change("MeterValueSampleInterval", "301"));
+        Assert.Equal("60", Value("HeartbeatInterval")); // BootNotification.conf's 300 s, clamped to the range
+        Assert.Equal("60", Value("MeterValueSampleInterval"));
+
+        Assert.Equal(ConfigurationStatus.Accepted, await Change("HeartbeatInterval", "30"));
+        Assert.Equal(ConfigurationStatus.Accepted, await Change("MeterValueSampleInterval", "300"));
+        Assert.Equal(("30", "300"), (Value("HeartbeatInterval"), Value("MeterValueSampleInterval")));
+        var from = rig.Cs.Calls.Count;
+        await rig.AdvanceAsync(30);
+        Assert.Equal(["Heartbeat"], rig.Trace(from));
+
+        // Other keys keep their declared ranges.
+        Assert.Equal(ConfigurationStatus.Accepted, await Change("ClockAlignedDataInterval", "900"));
+    }
+
+    [Fact]
+    public async Task BootNotificationInterval_BeyondANarrowedHeartbeatInterval_IsClampedToItsMaximum()
+    {
+        await using var rig = await Rig.StartAsync(
+            o => o.ConfigurationKeyRanges["HeartbeatInterval"] = new() { Maximum = 60 },
+            cs => cs.BootInterval = 3600);
+        Assert.True(rig.ChargePoint.Configuration.TryGetValue("HeartbeatInterval", out var value));
+        Assert.Equal("60", value);
+        var from = rig.Cs.Calls.Count;
+        await rig.AdvanceAsync(60);
+        Assert.Equal(["Heartbeat"], rig.Trace(from));
+    }
+
+    [Fact]
     public async Task ChangedValues_ArePersistedBeforeTheAnswer_AndWinOverTheOptionsAfterARestart()
     {
         await using var rig = await Rig.StartAsync(o => o.Configuration["MeterValueSampleInterval"] = "60");

@@ -1,3 +1,4 @@
+using Ocpp16.ChargePoint.Hardware;
 using Ocpp16.ChargePoint.Tests.Support;
 using Ocpp16.Messages;
 
@@ -89,15 +90,55 @@ public sealed class RemoteTriggerScenarioTests
     }
 
     [Fact]
+    public async Task TC_054_CS_TriggerMessage_MeterValuesOfConnectorZero_TheMainMeterIsTheSumOfTheConnectors()
+    {
+        var frames = new List<string>();
+        await using var rig = await StartAsync(frames);
+        await rig.StartTransactionAsync("TAG", 2);
+        rig.Hardware.Connector(1).EnergyWh = 12_345m;
+        rig.Hardware.Connector(2).EnergyWh = 67_890m;
+        var power = 0m;
+        foreach (var c in rig.Hardware.SimulatedConnectors)
+        {
+            power += (await c.ReadAsync()).Samples.Single(s => s.Measurand == Measurand.PowerActiveImport).Value;
+        }
+
+        Assert.True(power > 0);
+
+        // Accepted, the conf on the wire first, then one MeterValues of connector 0 without a transactionId.
+        var meterValues = Assert.Single(await TriggerAsync(rig, frames, MessageTrigger.MeterValues, 0));
+        Assert.Equal(("MeterValues", 0), (meterValues.Action, meterValues.Int("connectorId")));
+        Assert.False(meterValues.Has("transactionId"));
+
+        // Only what adds up: the energy register and the active power, summed; not SoC, Power.Offered, Current.Offered.
+        var sampled = meterValues.Payload.GetProperty("meterValue")[0].GetProperty("sampledValue").EnumerateArray()
+            .Select(v => (Measurand: v.GetProperty("measurand").GetString(), Value: v.GetProperty("value").GetString(), Unit: v.GetProperty("unit").GetString(), Context: v.GetProperty("context").GetString()))
+            .ToList();
+        Assert.Equal(
+            [("Energy.Active.Import.Register", "80235", "Wh", "Trigger"), ("Power.Active.Import", power.ToString(System.Globalization.CultureInfo.InvariantCulture), "W", "Trigger")],
+            sampled);
+    }
+
+    [Fact]
+    public void MainMeter_SumsOnlyWhatEveryConnectorsMeterGives_InTheSameUnitPhaseAndLocation()
+    {
+        var sum = Ocpp16.ChargePoint.Features.Core.Metering.Sum(
+        [
+            new(100m, new MeterSample(Measurand.PowerActiveImport, 10m, UnitOfMeasure.W), new MeterSample(Measurand.EnergyActiveExportRegister, 1m, UnitOfMeasure.KWh), new MeterSample(Measurand.SoC, 50m, UnitOfMeasure.Percent)),
+            new(250m, new MeterSample(Measurand.PowerActiveImport, 20m, UnitOfMeasure.W), new MeterSample(Measurand.EnergyActiveExportRegister, 2m, UnitOfMeasure.Wh), new MeterSample(Measurand.SoC, 70m, UnitOfMeasure.Percent)),
+        ]);
+        Assert.Equal(350m, sum.EnergyActiveImportRegisterWh);
+        var power = Assert.Single(sum.Samples);
+        Assert.Equal(new MeterSample(Measurand.PowerActiveImport, 30m, UnitOfMeasure.W, null, Location.Outlet), power);
+    }
+
+    [Fact]
     public async Task TC_055_CS_TriggerMessage_ForAConnectorThatDoesNotExist_IsRejected_AndNothingIsSent()
     {
         await using var rig = await Rig.StartAsync();
         var from = rig.Cs.Calls.Count;
         Assert.Equal(TriggerMessageStatus.Rejected, (await rig.Cs.CallAsync(new TriggerMessageRequest { RequestedMessage = MessageTrigger.MeterValues, ConnectorId = 3 })).Status);
         Assert.Equal(TriggerMessageStatus.Rejected, (await rig.Cs.CallAsync(new TriggerMessageRequest { RequestedMessage = MessageTrigger.StatusNotification, ConnectorId = -1 })).Status);
-
-        // The station has no meter of its own.
-        Assert.Equal(TriggerMessageStatus.Rejected, (await rig.Cs.CallAsync(new TriggerMessageRequest { RequestedMessage = MessageTrigger.MeterValues, ConnectorId = 0 })).Status);
         await rig.AdvanceAsync(5);
         Assert.Empty(rig.Cs.Calls.Skip(from));
     }

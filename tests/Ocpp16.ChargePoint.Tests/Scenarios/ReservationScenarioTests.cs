@@ -56,6 +56,58 @@ public sealed class ReservationScenarioTests
     }
 
     [Fact]
+    public async Task TC_046_1_CS_ReservationOfAConnector_PlugFirst_StaysReservedUntilTheReservedIdTagIsPresented()
+    {
+        await using var rig = await Rig.StartAsync();
+        await MakeUnavailableAsync(rig, 2);
+        Assert.Equal(ReservationStatus.Accepted, await ReserveAsync(rig, 111, 1, "RESERVED-TAG"));
+        await rig.SettleAsync();
+
+        // The EV first: the connector stays Reserved (§4.9: from Reserved only G1, G2, G8, G9), nothing on the wire.
+        var from = rig.Cs.Calls.Count;
+        rig.Hardware.Connector(1).Plug();
+        await rig.SettleAsync();
+        Assert.Empty(rig.Trace(from));
+        Assert.Equal(ChargePointStatus.Reserved, rig.ChargePoint.GetConnectorStatus(1));
+
+        // Another card: not authorized, still Reserved.
+        rig.Hardware.RfidReader.Present("OTHER-TAG");
+        await rig.SettleAsync();
+        Assert.Empty(rig.Trace(from));
+        Assert.Equal(ChargePointStatus.Reserved, rig.ChargePoint.GetConnectorStatus(1));
+
+        // The reserved card: Preparing (G2), then the transaction with the reservationId (B3).
+        rig.Hardware.RfidReader.Present("RESERVED-TAG");
+        await rig.SettleAsync();
+        Assert.Equal(["Authorize", "StatusNotification:1:Preparing", "StartTransaction", "StatusNotification:1:Charging"], rig.Trace(from));
+        var start = rig.Cs.CallsOf("StartTransaction").Single();
+        Assert.Equal("RESERVED-TAG", start.Str("idTag"));
+        Assert.Equal(111, start.Int("reservationId"));
+        Assert.Empty(Reservations(rig));
+    }
+
+    [Fact]
+    public async Task TC_046_2_CS_ReservationOfAConnector_RemoteStart_PlugFirst_GoesThroughPreparing()
+    {
+        await using var rig = await Rig.StartAsync();
+        Assert.Equal(ReservationStatus.Accepted, await ReserveAsync(rig, 112, 1, "RESERVED-TAG"));
+        rig.Hardware.Connector(1).Plug();
+        await rig.SettleAsync();
+        Assert.Equal(ChargePointStatus.Reserved, rig.ChargePoint.GetConnectorStatus(1));
+
+        // Another IdTag for the reserved connector is Rejected and changes nothing.
+        var from = rig.Cs.Calls.Count;
+        Assert.Equal(RemoteStartStopStatus.Rejected, (await rig.Cs.CallAsync(new RemoteStartTransactionRequest { IdTag = "OTHER-TAG", ConnectorId = 1 })).Status);
+        await rig.SettleAsync();
+        Assert.Empty(rig.Trace(from));
+
+        Assert.Equal(RemoteStartStopStatus.Accepted, (await rig.Cs.CallAsync(new RemoteStartTransactionRequest { IdTag = "RESERVED-TAG", ConnectorId = 1 })).Status);
+        await rig.SettleAsync();
+        Assert.Equal(["StatusNotification:1:Preparing", "StartTransaction", "StatusNotification:1:Charging"], rig.Trace(from));
+        Assert.Equal(112, rig.Cs.CallsOf("StartTransaction").Single().Int("reservationId"));
+    }
+
+    [Fact]
     public async Task TC_046_2_CS_ReservationOfAConnector_RemoteStart_OtherIdTagsAreRejected()
     {
         await using var rig = await Rig.StartAsync();
@@ -146,15 +198,20 @@ public sealed class ReservationScenarioTests
         // The last free connector is now held for the holder.
         Assert.Equal(ChargePointStatus.Reserved, rig.ChargePoint.GetConnectorStatus(2));
         Assert.Contains(rig.Cs.Calls, c => c.IsStatus(2, "Reserved"));
+        // An EV plugged in and a tag the reservation does not admit: still Reserved (§4.9 G2), nothing starts.
         rig.Hardware.Connector(2).Plug();
         rig.Hardware.RfidReader.Present("STRANGER");
         await rig.SettleAsync();
-        Assert.Equal(ChargePointStatus.Preparing, rig.ChargePoint.GetConnectorStatus(2));
+        Assert.Equal(ChargePointStatus.Reserved, rig.ChargePoint.GetConnectorStatus(2));
+        Assert.DoesNotContain(rig.Cs.Calls, c => c.IsStatus(2, "Preparing"));
         Assert.Single(rig.Cs.CallsOf("StartTransaction"));
         Assert.Equal(RemoteStartStopStatus.Rejected, (await rig.Cs.CallAsync(new RemoteStartTransactionRequest { IdTag = "STRANGER", ConnectorId = 2 })).Status);
 
+        // The holder: Preparing, then the transaction with the reservationId.
+        var from = rig.Cs.Calls.Count;
         rig.Hardware.RfidReader.Present("HOLDER");
         await rig.SettleAsync();
+        Assert.Equal(["Authorize", "StatusNotification:2:Preparing", "StartTransaction", "StatusNotification:2:Charging"], rig.Trace(from));
         var start = rig.Cs.CallsOf("StartTransaction").Single(c => c.Int("connectorId") == 2);
         Assert.Equal("HOLDER", start.Str("idTag"));
         Assert.Equal(201, start.Int("reservationId"));

@@ -47,7 +47,7 @@ internal sealed class StatusNotificationTrigger(ChargePointEngine engine) : ITri
         });
 }
 
-/// <summary>TriggerMessage MeterValues: the current sampled measurands, context Trigger.</summary>
+/// <summary>TriggerMessage MeterValues: the current sampled measurands of a connector, of every connector, or of connector 0 (the sums of the connectors' meters), context Trigger.</summary>
 internal sealed class MeterValuesTrigger(ChargePointEngine engine, Metering metering) : ITriggerableMessage
 {
     public MessageTrigger Trigger => MessageTrigger.MeterValues;

@@ -140,10 +140,20 @@ internal sealed class Metering
 
     // ------------------------------------------------------------------ triggered (TriggerMessage MeterValues)
 
-    /// <summary>Sends the current MeterValuesSampledData of one connector or all, with context Trigger (OCPP 1.6 §5.17).</summary>
+    /// <summary>
+    /// Sends the current MeterValuesSampledData of one connector, of every connector (<paramref name="connectorId"/>
+    /// <see langword="null"/>), or of connector 0, the main meter (see <see cref="SendStationTriggeredAsync"/>), with
+    /// context Trigger (OCPP 1.6 §5.17).
+    /// </summary>
     public async ValueTask SendTriggeredAsync(int? connectorId)
     {
         var measurands = _engine.Configuration.GetMeasurands(CoreKeys.MeterValuesSampledData);
+        if (connectorId == 0)
+        {
+            await SendStationTriggeredAsync(measurands).ConfigureAwait(false);
+            return;
+        }
+
         foreach (var c in _engine.Connectors.All.Where(c => connectorId is null || c.Id == connectorId))
         {
             var reading = await c.Hardware.Meter.ReadAsync().ConfigureAwait(false);
@@ -154,6 +164,67 @@ internal sealed class Metering
             }
         }
     }
+
+    /// <summary>
+    /// MeterValues of connector 0, the main meter of the station (OCPP 1.6 §3.5, §5.17). The hardware has no meter of
+    /// the station, so its values are sums over the connectors' meters, read now, of the measurands that add up: the
+    /// energy registers and intervals and active and reactive power (<see cref="IsAdditive"/>), each for a phase,
+    /// location and unit that every connector's meter gives. Energy.Active.Import.Register (in Wh, the sum of the
+    /// registers) is always there; measurands that do not add up (SoC, Voltage, Current.*, *.Offered, Power.Factor,
+    /// Frequency, Temperature, RPM) are left out.
+    /// </summary>
+    private async ValueTask SendStationTriggeredAsync(IReadOnlyList<Measurand> measurands)
+    {
+        var readings = new List<MeterReading>(_engine.Connectors.All.Count);
+        foreach (var c in _engine.Connectors.All)
+        {
+            readings.Add(await c.Hardware.Meter.ReadAsync().ConfigureAwait(false));
+        }
+
+        List<Measurand> summed = [.. measurands.Where(IsAdditive)];
+        if (!summed.Contains(Measurand.EnergyActiveImportRegister))
+        {
+            summed.Insert(0, Measurand.EnergyActiveImportRegister);
+        }
+
+        var value = Build(Sum(readings), summed, ReadingContext.Trigger, _engine.Now);
+        _engine.Outbox.Enqueue(new OutboxCall<MeterValuesResponse>(new MeterValuesRequest { ConnectorId = 0, MeterValue = [value!] }) { AllowedBeforeAccepted = true });
+    }
+
+    /// <summary>
+    /// The reading of the station as the sum of the connectors' readings: the registers, and each additive measurand for
+    /// a (phase, location, unit) that every reading gives (a sum over some connectors only would not be the station's).
+    /// </summary>
+    internal static MeterReading Sum(IReadOnlyList<MeterReading> readings)
+    {
+        var register = 0m;
+        var keys = new List<(Measurand Measurand, UnitOfMeasure Unit, Phase? Phase, Location Location)>();
+        var sums = new Dictionary<(Measurand Measurand, UnitOfMeasure Unit, Phase? Phase, Location Location), (decimal Value, int Readings)>();
+        foreach (var reading in readings)
+        {
+            register += reading.EnergyActiveImportRegisterWh;
+            foreach (var group in reading.Samples.Where(s => IsAdditive(s.Measurand)).GroupBy(s => (s.Measurand, s.Unit, s.Phase, Location: s.Location ?? Location.Outlet)))
+            {
+                if (!sums.TryGetValue(group.Key, out var sum))
+                {
+                    keys.Add(group.Key);
+                }
+
+                sums[group.Key] = (sum.Value + group.Sum(s => s.Value), sum.Readings + 1);
+            }
+        }
+
+        var samples = keys.Where(k => sums[k].Readings == readings.Count)
+            .Select(k => new MeterSample(k.Measurand, sums[k].Value, k.Unit, k.Phase, k.Location))
+            .ToList();
+        return new MeterReading(register, samples);
+    }
+
+    /// <summary>Whether the station's value of a measurand is the sum of the connectors' values: energy and active or reactive power.</summary>
+    internal static bool IsAdditive(Measurand measurand) => measurand is Measurand.EnergyActiveExportRegister or Measurand.EnergyActiveImportRegister
+        or Measurand.EnergyReactiveExportRegister or Measurand.EnergyReactiveImportRegister or Measurand.EnergyActiveExportInterval
+        or Measurand.EnergyActiveImportInterval or Measurand.EnergyReactiveExportInterval or Measurand.EnergyReactiveImportInterval
+        or Measurand.PowerActiveExport or Measurand.PowerActiveImport or Measurand.PowerReactiveExport or Measurand.PowerReactiveImport;
 
     private void Journal(JournalTransaction tx, MeterReading reading, DateTimeOffset now, MeterValue? message, MeterValue? data)
     {

@@ -276,6 +276,15 @@ internal sealed class Transactions
             return;
         }
 
+        // §4.9: a reserved connector with the EV plugged in goes Reserved → Preparing (G2) when its IdTag is presented,
+        // then Preparing → Charging (B3); never Reserved → Charging.
+        var wasAwaitingPlug = c.AwaitingPlug;
+        if (c.ResolvedStatus == ChargePointStatus.Reserved)
+        {
+            c.AwaitingPlug = true;
+            _engine.Connectors.Update(c);
+        }
+
         var reading = await c.Hardware.Meter.ReadAsync().ConfigureAwait(false);
         var now = _engine.Now;
         var starting = new TransactionStarting(c.Id, idTag, parentIdTag, _engine.Journal.NextLocalId, chargingProfile);
@@ -293,6 +302,8 @@ internal sealed class Transactions
         catch (ChargePointStorageException e)
         {
             ChargePointLog.StateWriteFailed(_engine.Logger, _engine.Identity, "transaction start", e);
+            c.AwaitingPlug = wasAwaitingPlug;
+            _engine.Connectors.Update(c);
             return;
         }
 

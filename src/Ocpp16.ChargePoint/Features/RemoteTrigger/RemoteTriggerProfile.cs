@@ -29,15 +29,16 @@ internal sealed class RemoteTriggerProfile : FeatureModule
 
     /// <summary>
     /// TriggerMessage (§5.17): Rejected for a connectorId that does not exist (below 0 or above the number of
-    /// connectors), and for MeterValues of connector 0 (the station has no meter of its own); NotImplemented for a
-    /// message no module can send; otherwise Accepted, and the message follows the answer. A connectorId is ignored
+    /// connectors); NotImplemented for a message no module can send; otherwise Accepted, and the message follows the
+    /// answer. MeterValues of connector 0 are the main meter's: the sums of the connectors' meters (see
+    /// <see cref="Core.Metering"/>). A connectorId is ignored
     /// for the messages that are not about a connector (BootNotification, Heartbeat, the status notifications of
     /// diagnostics and firmware).
     /// </summary>
     private ValueTask<TriggerMessageResponse> OnTriggerMessageAsync(TriggerMessageRequest request, IncomingCall call)
     {
         var connectorId = request.ConnectorId;
-        if (connectorId is { } id && (id < 0 || id > Engine.Connectors.All.Count || (id == 0 && request.RequestedMessage == MessageTrigger.MeterValues)))
+        if (connectorId is { } id && (id < 0 || id > Engine.Connectors.All.Count))
         {
             return Answer(TriggerMessageStatus.Rejected);
         }
