@@ -217,16 +217,19 @@ public sealed class OcppCluster : IOcppClusterReceiver
         var entry = new ClusterChargePoint(chargePoint.Id, NodeId, chargePoint.ConnectedAt, chargePoint.RemoteAddress, IsLocal: true);
         _directory[chargePoint.Id] = entry;
         chargePoint.Session.Changed += OnLocalSessionChanged;
-        _ = BroadcastAsync(new ClusterMessage
-        {
-            Kind = ClusterKinds.Owned,
-            Node = NodeId,
-            ChargePoint = chargePoint.Id,
-            ConnectedAt = chargePoint.ConnectedAt,
-            RemoteAddress = chargePoint.RemoteAddress,
-            Session = chargePoint.Session.ToSnapshot(),
-        });
+        _ = BroadcastAsync(Owned(chargePoint));
     }
+
+    /// <summary>The announcement that this node holds <paramref name="chargePoint"/>, with its session.</summary>
+    private ClusterMessage Owned(ConnectedChargePoint chargePoint) => new()
+    {
+        Kind = ClusterKinds.Owned,
+        Node = NodeId,
+        ChargePoint = chargePoint.Id,
+        ConnectedAt = chargePoint.ConnectedAt,
+        RemoteAddress = chargePoint.RemoteAddress,
+        Session = chargePoint.Session.ToSnapshot(),
+    };
 
     internal void OnLocalDisconnected(ConnectedChargePoint chargePoint)
     {
@@ -486,15 +489,7 @@ public sealed class OcppCluster : IOcppClusterReceiver
     {
         foreach (var chargePoint in _centralSystem.Registry.Snapshot())
         {
-            _ = BroadcastAsync(new ClusterMessage
-            {
-                Kind = ClusterKinds.Owned,
-                Node = NodeId,
-                ChargePoint = chargePoint.Id,
-                ConnectedAt = chargePoint.ConnectedAt,
-                RemoteAddress = chargePoint.RemoteAddress,
-                Session = chargePoint.Session.ToSnapshot(),
-            });
+            _ = BroadcastAsync(Owned(chargePoint));
         }
     }
 

@@ -103,11 +103,8 @@ internal sealed class DurableQueue
     internal bool OnAttemptFailed(DurableMessage message, Exception error)
     {
         var attempts = message.Record.Attempts + 1;
-        var maxAttempts = Math.Max(1, _engine.Configuration.GetInt32(CoreKeys.TransactionMessageAttempts));
-        ChargePointLog.TransactionMessageRetry(_engine.Logger, _engine.Identity, message.Action, attempts, maxAttempts, error.Message);
-        if (attempts >= maxAttempts)
+        if (TransactionMessageRetries.NextAttempt(_engine, message.Action, attempts, error, localTransactionId: 0) is not { } notBefore)
         {
-            ChargePointLog.TransactionMessageDiscarded(_engine.Logger, _engine.Identity, message.Action, 0, $"{attempts} attempts failed");
             Forget(message);
             return false;
         }
@@ -123,8 +120,7 @@ internal sealed class DurableQueue
         }
 
         message.Record = record;
-        var interval = _engine.Configuration.GetInt32(CoreKeys.TransactionMessageRetryInterval);
-        message.NotBefore = _engine.Loop.Time.GetUtcNow() + TimeSpan.FromSeconds((double)interval * attempts);
+        message.NotBefore = notBefore;
         return true;
     }
 

@@ -425,11 +425,8 @@ internal sealed class TransactionJournal
     internal bool OnAttemptFailed(JournalMessage message, Exception error)
     {
         var attempts = message.Record.Attempts + 1;
-        var maxAttempts = Math.Max(1, _engine.Configuration.GetInt32(CoreKeys.TransactionMessageAttempts));
-        ChargePointLog.TransactionMessageRetry(_engine.Logger, _engine.Identity, message.Action, attempts, maxAttempts, error.Message);
-        if (attempts >= maxAttempts)
+        if (TransactionMessageRetries.NextAttempt(_engine, message.Action, attempts, error, message.Transaction.LocalId) is not { } notBefore)
         {
-            ChargePointLog.TransactionMessageDiscarded(_engine.Logger, _engine.Identity, message.Action, message.Transaction.LocalId, $"{attempts} attempts failed");
             Discard(message);
             return false;
         }
@@ -445,8 +442,7 @@ internal sealed class TransactionJournal
         }
 
         message.Record = record;
-        var interval = _engine.Configuration.GetInt32(CoreKeys.TransactionMessageRetryInterval);
-        message.NotBefore = _engine.Loop.Time.GetUtcNow() + TimeSpan.FromSeconds((double)interval * attempts);
+        message.NotBefore = notBefore;
         return true;
     }
 
