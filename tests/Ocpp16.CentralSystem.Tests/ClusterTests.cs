@@ -235,7 +235,16 @@ public sealed class ClusterTests : IAsyncLifetime
         var status = await client.Connection.CallAsync("StatusNotification", new RawJson("{\"connectorId\":2,\"errorCode\":\"NoError\",\"status\":\"Charging\"}"), Timeouts.Await).AsTask().WaitAsync(Timeouts.Await);
         Assert.Equal(OcppCallStatus.Result, status.Status);
 
+        var firmware = await client.Connection.CallAsync("FirmwareStatusNotification", new RawJson("{\"status\":\"Downloading\"}"), Timeouts.Await).AsTask().WaitAsync(Timeouts.Await);
+        Assert.Equal(OcppCallStatus.Result, firmware.Status);
+        var security = await client.Connection.CallAsync("SecurityEventNotification", new RawJson("{\"type\":\"FirmwareUpdated\",\"timestamp\":\"2026-12-02T08:00:00Z\"}"), Timeouts.Await).AsTask().WaitAsync(Timeouts.Await);
+        Assert.Equal(OcppCallStatus.Result, security.Status);
+
         await WaitUntilAsync(() => a.CentralSystem.TryGetSession("CP-1", out var s) && s.GetConnector(2)?.Status == ChargePointStatus.Charging, "A sees the connector status");
+        await WaitUntilAsync(() => a.CentralSystem.TryGetSession("CP-1", out var s) && s.SecurityEvents.Count == 1, "A sees the security event");
+        Assert.True(a.CentralSystem.TryGetSession("CP-1", out var shared));
+        Assert.Equal("Downloading", shared.FirmwareStatus?.Status);
+        Assert.Equal("FirmwareUpdated", Assert.Single(shared.SecurityEvents).Type);
         Assert.True(a.CentralSystem.TryGetSession("CP-1", out var session));
         Assert.Equal("Acme", session.BootNotification?.ChargePointVendor);
         Assert.Equal(RegistrationStatus.Accepted, session.RegistrationStatus);

@@ -84,6 +84,16 @@ internal sealed class SessionSnapshot
     public DateTimeOffset? LastSeen { get; init; }
 
     public List<ConnectorStatus> Connectors { get; init; } = [];
+
+    public TransferStatus? FirmwareStatus { get; init; }
+
+    public TransferStatus? DiagnosticsStatus { get; init; }
+
+    public TransferStatus? LogStatus { get; init; }
+
+    public CertificateSignedStatus? CertificateSignedStatus { get; init; }
+
+    public List<ChargePointSecurityEvent> SecurityEvents { get; init; } = [];
 }
 
 /// <summary>Reply statuses of a routed CALL.</summary>

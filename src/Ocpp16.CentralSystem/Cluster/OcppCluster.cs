@@ -42,8 +42,8 @@ public sealed record ClusterChargePoint(string Id, string NodeId, DateTimeOffset
 /// <see cref="ClusterChargePoint.ConnectedAt"/> (each owner's clock) wins everywhere: keep the nodes' clocks
 /// synchronized (NTP), as a charge point that reconnects within a clock skew may otherwise be kept on its old node.</para>
 /// <para><b>Shared state.</b> Connections, disconnections and session changes (boot information, registration status,
-/// connector statuses, heartbeats) are broadcast; every node keeps them (<see cref="ChargePoints"/>,
-/// <see cref="OcppCentralSystem.TryGetSession"/>). A node that sees no sign of life from another for
+/// connector statuses, heartbeats, firmware/diagnostics/log transfer statuses, security events) are broadcast; every
+/// node keeps them (<see cref="ChargePoints"/>, <see cref="OcppCentralSystem.TryGetSession"/>). A node that sees no sign of life from another for
 /// <see cref="OcppClusterOptions.NodeTimeout"/> takes it for dead and forgets its charge points.</para>
 /// </remarks>
 public sealed class OcppCluster : IOcppClusterReceiver

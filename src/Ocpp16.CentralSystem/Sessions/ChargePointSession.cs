@@ -202,7 +202,7 @@ public sealed class ChargePointSession
     /// <returns>A short description.</returns>
     public override string ToString() => $"{ChargePointId} ({RegistrationStatus?.ToString() ?? "not booted"})";
 
-    /// <summary>Raised after a BootNotification, Heartbeat or StatusNotification changed the session (the cluster shares it).</summary>
+    /// <summary>Raised after a message changed the session (the cluster shares it).</summary>
     internal event Action<ChargePointSession>? Changed;
 
     internal void Seen(DateTimeOffset now) => Volatile.Write(ref _lastSeenTicks, now.UtcTicks);
@@ -240,6 +240,8 @@ public sealed class ChargePointSession
                 _securityEvents.Dequeue();
             }
         }
+
+        Changed?.Invoke(this);
     }
 
     internal void OnTransferStatus(TransferKind kind, string status, int? requestId, DateTimeOffset now)
@@ -260,6 +262,8 @@ public sealed class ChargePointSession
                     break;
             }
         }
+
+        Changed?.Invoke(this);
     }
 
     internal void OnCertificateSigned(CertificateSignedStatus status)
@@ -268,6 +272,8 @@ public sealed class ChargePointSession
         {
             _certificateSigned = status;
         }
+
+        Changed?.Invoke(this);
     }
 
     internal void OnStatusNotification(StatusNotificationRequest request, DateTimeOffset now)
@@ -295,6 +301,11 @@ public sealed class ChargePointSession
                 LastHeartbeat = _lastHeartbeat,
                 LastSeen = LastSeen,
                 Connectors = [.. _connectors.Values],
+                FirmwareStatus = _firmwareStatus,
+                DiagnosticsStatus = _diagnosticsStatus,
+                LogStatus = _logStatus,
+                CertificateSignedStatus = _certificateSigned,
+                SecurityEvents = [.. _securityEvents],
             };
         }
     }
@@ -319,6 +330,16 @@ public sealed class ChargePointSession
             foreach (var connector in snapshot.Connectors)
             {
                 _connectors[connector.ConnectorId] = connector;
+            }
+
+            _firmwareStatus = snapshot.FirmwareStatus;
+            _diagnosticsStatus = snapshot.DiagnosticsStatus;
+            _logStatus = snapshot.LogStatus;
+            _certificateSigned = snapshot.CertificateSignedStatus;
+            _securityEvents.Clear();
+            foreach (var securityEvent in snapshot.SecurityEvents.TakeLast(SecurityEventCapacity))
+            {
+                _securityEvents.Enqueue(securityEvent);
             }
         }
 
