@@ -105,6 +105,7 @@ public sealed class ScaleOutTests(RabbitMqBroker broker, ITestOutputHelper outpu
         var callEnded = killed.Elapsed;
         Assert.True(deadStatus == HttpStatusCode.BadGateway, $"{(int)deadStatus}: {deadText}");
         Assert.Equal("Disconnected", Api.String(dead!.Value, "error"));
+        Assert.Contains("node c", Api.String(dead.Value, "detail"), StringComparison.Ordinal);
         await a.Api.WaitForAsync("/api/cluster", j => j.GetProperty("nodes").GetArrayLength() == 2, TimeSpan.FromSeconds(15), "node A takes C for gone", everything);
         await a.Api.WaitForChargePointsAsync(list => NodeOf(list, "SCALE-SILENT") is null, "node A forgets SCALE-SILENT", everything);
         var gone = killed.Elapsed;

@@ -264,7 +264,9 @@ internal static class CsmsApi
                 return Problem(504, "Timeout", $"No answer within {result.Timeout.TotalSeconds} s.", new() { ["error"] = "Timeout" });
             default:
                 live.Log(id, "out", action, requestText, "disconnected");
-                return Problem(502, "Disconnected", "The charge point disconnected before answering.", new() { ["error"] = "Disconnected" });
+                return Problem(502, "Disconnected", chargePoint.IsRemote
+                    ? $"The charge point, or node {chargePoint.NodeId} that holds it, went away before answering."
+                    : "The charge point disconnected before answering.", new() { ["error"] = "Disconnected" });
         }
     }
 }
