@@ -134,7 +134,8 @@ public sealed class ClusterTests : IAsyncLifetime
 
         // B closes its stale connection (ReplaceExisting applies cluster-wide).
         var closed = await onB.Run.WaitAsync(Timeouts.Await);
-        Assert.NotNull(closed);
+        Assert.Equal(System.Net.WebSockets.WebSocketCloseStatus.PolicyViolation, closed.CloseStatus);
+        Assert.Contains("another node", closed.CloseDescription, StringComparison.Ordinal);
         await WaitUntilAsync(() => !b.CentralSystem.TryGetChargePoint("CP-1", out var cp) || cp.IsRemote, "B no longer holds CP-1");
 
         // A proxy taken before the move follows the charge point; a new one points at C.
@@ -244,6 +245,12 @@ public sealed class ClusterTests : IAsyncLifetime
         await WaitUntilAsync(() => a.CentralSystem.TryGetSession("CP-1", out var s) && s.SecurityEvents.Count == 1, "A sees the security event");
         Assert.True(a.CentralSystem.TryGetSession("CP-1", out var shared));
         Assert.Equal("Downloading", shared.FirmwareStatus?.Status);
+        Assert.Equal("FirmwareUpdated", Assert.Single(shared.SecurityEvents).Type);
+
+        // A later change that does not carry the security events keeps them.
+        await client.Connection.CallAsync("Heartbeat", new RawJson("{}"), Timeouts.Await).AsTask().WaitAsync(Timeouts.Await);
+        Assert.True(b.CentralSystem.TryGetSession("CP-1", out var ownersAfterHeartbeat));
+        await WaitUntilAsync(() => a.CentralSystem.TryGetSession("CP-1", out var s) && s.LastHeartbeat == ownersAfterHeartbeat.LastHeartbeat, "A sees the heartbeat");
         Assert.Equal("FirmwareUpdated", Assert.Single(shared.SecurityEvents).Type);
         Assert.True(a.CentralSystem.TryGetSession("CP-1", out var session));
         Assert.Equal("Acme", session.BootNotification?.ChargePointVendor);

@@ -131,12 +131,12 @@ public sealed class ScaleOutTests(RabbitMqBroker broker, ITestOutputHelper outpu
     {
         var unreadable = SampleProcess.StartMinimalCsms(Samples.FreePort(), "--ScaleOut:RabbitMq=not a uri");
         _owned.Add(unreadable);
-        Assert.NotNull(await unreadable.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.True(await unreadable.WaitForExitAsync(TimeSpan.FromSeconds(30)) is { } unreadableExit && unreadableExit != 0, unreadable.Output);
         Assert.Contains("RabbitMqScaleOutOptions.Broker", unreadable.Output, StringComparison.Ordinal);
 
         var unreachable = SampleProcess.StartMinimalCsms(Samples.FreePort(), $"--ScaleOut:RabbitMq=amqp://guest:guest@127.0.0.1:{Samples.FreePort()}/");
         _owned.Add(unreachable);
-        Assert.NotNull(await unreachable.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.True(await unreachable.WaitForExitAsync(TimeSpan.FromSeconds(60)) is { } unreachableExit && unreachableExit != 0, unreachable.Output);
         Assert.Contains("127.0.0.1", unreachable.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("guest:guest", unreachable.Output, StringComparison.Ordinal);
     }

@@ -93,7 +93,8 @@ internal sealed class SessionSnapshot
 
     public CertificateSignedStatus? CertificateSignedStatus { get; init; }
 
-    public List<ChargePointSecurityEvent> SecurityEvents { get; init; } = [];
+    /// <summary>All the security events kept, or <see langword="null"/> when they did not change (not carried).</summary>
+    public List<ChargePointSecurityEvent>? SecurityEvents { get; init; }
 }
 
 /// <summary>Reply statuses of a routed CALL.</summary>

@@ -228,7 +228,7 @@ public sealed class OcppCluster : IOcppClusterReceiver
         ChargePoint = chargePoint.Id,
         ConnectedAt = chargePoint.ConnectedAt,
         RemoteAddress = chargePoint.RemoteAddress,
-        Session = chargePoint.Session.ToSnapshot(),
+        Session = chargePoint.Session.ToSnapshot(withSecurityEvents: true),
     };
 
     internal void OnLocalDisconnected(ConnectedChargePoint chargePoint)
@@ -251,8 +251,8 @@ public sealed class OcppCluster : IOcppClusterReceiver
     internal bool IsOwnedElsewhere(string chargePointId)
         => _directory.TryGetValue(chargePointId, out var entry) && entry.NodeId != NodeId && _nodes.ContainsKey(entry.NodeId);
 
-    private void OnLocalSessionChanged(ChargePointSession session)
-        => _ = BroadcastAsync(new ClusterMessage { Kind = ClusterKinds.Session, Node = NodeId, ChargePoint = session.ChargePointId, Session = session.ToSnapshot() });
+    private void OnLocalSessionChanged(ChargePointSession session, bool securityEventsChanged)
+        => _ = BroadcastAsync(new ClusterMessage { Kind = ClusterKinds.Session, Node = NodeId, ChargePoint = session.ChargePointId, Session = session.ToSnapshot(securityEventsChanged) });
 
     // ------------------------------------------------------------------ routed calls (the caller's side)
 

@@ -202,8 +202,8 @@ public sealed class ChargePointSession
     /// <returns>A short description.</returns>
     public override string ToString() => $"{ChargePointId} ({RegistrationStatus?.ToString() ?? "not booted"})";
 
-    /// <summary>Raised after a message changed the session (the cluster shares it).</summary>
-    internal event Action<ChargePointSession>? Changed;
+    /// <summary>Raised after a message changed the session (the cluster shares it); the flag says whether the security events changed.</summary>
+    internal event Action<ChargePointSession, bool>? Changed;
 
     internal void Seen(DateTimeOffset now) => Volatile.Write(ref _lastSeenTicks, now.UtcTicks);
 
@@ -217,7 +217,7 @@ public sealed class ChargePointSession
             _interval = TimeSpan.FromSeconds(response.Interval);
         }
 
-        Changed?.Invoke(this);
+        Changed?.Invoke(this, false);
     }
 
     internal void OnHeartbeat(DateTimeOffset now)
@@ -227,7 +227,7 @@ public sealed class ChargePointSession
             _lastHeartbeat = now;
         }
 
-        Changed?.Invoke(this);
+        Changed?.Invoke(this, false);
     }
 
     internal void OnSecurityEvent(SecurityEventNotificationRequest request, DateTimeOffset now)
@@ -241,7 +241,7 @@ public sealed class ChargePointSession
             }
         }
 
-        Changed?.Invoke(this);
+        Changed?.Invoke(this, true);
     }
 
     internal void OnTransferStatus(TransferKind kind, string status, int? requestId, DateTimeOffset now)
@@ -263,7 +263,7 @@ public sealed class ChargePointSession
             }
         }
 
-        Changed?.Invoke(this);
+        Changed?.Invoke(this, false);
     }
 
     internal void OnCertificateSigned(CertificateSignedStatus status)
@@ -273,7 +273,7 @@ public sealed class ChargePointSession
             _certificateSigned = status;
         }
 
-        Changed?.Invoke(this);
+        Changed?.Invoke(this, false);
     }
 
     internal void OnStatusNotification(StatusNotificationRequest request, DateTimeOffset now)
@@ -284,11 +284,15 @@ public sealed class ChargePointSession
             _connectors[request.ConnectorId] = status;
         }
 
-        Changed?.Invoke(this);
+        Changed?.Invoke(this, false);
     }
 
-    /// <summary>The session as the cluster carries it to the other nodes.</summary>
-    internal Cluster.SessionSnapshot ToSnapshot()
+    /// <summary>
+    /// The session as the cluster carries it to the other nodes; the security events (up to
+    /// <see cref="SecurityEventCapacity"/>) only when <paramref name="withSecurityEvents"/>, so that a heartbeat does not
+    /// carry them again.
+    /// </summary>
+    internal Cluster.SessionSnapshot ToSnapshot(bool withSecurityEvents)
     {
         lock (_gate)
         {
@@ -305,7 +309,7 @@ public sealed class ChargePointSession
                 DiagnosticsStatus = _diagnosticsStatus,
                 LogStatus = _logStatus,
                 CertificateSignedStatus = _certificateSigned,
-                SecurityEvents = [.. _securityEvents],
+                SecurityEvents = withSecurityEvents ? [.. _securityEvents] : null,
             };
         }
     }
@@ -336,10 +340,13 @@ public sealed class ChargePointSession
             _diagnosticsStatus = snapshot.DiagnosticsStatus;
             _logStatus = snapshot.LogStatus;
             _certificateSigned = snapshot.CertificateSignedStatus;
-            _securityEvents.Clear();
-            foreach (var securityEvent in snapshot.SecurityEvents.TakeLast(SecurityEventCapacity))
+            if (snapshot.SecurityEvents is { } securityEvents)
             {
-                _securityEvents.Enqueue(securityEvent);
+                _securityEvents.Clear();
+                foreach (var securityEvent in securityEvents.TakeLast(SecurityEventCapacity))
+                {
+                    _securityEvents.Enqueue(securityEvent);
+                }
             }
         }
 
