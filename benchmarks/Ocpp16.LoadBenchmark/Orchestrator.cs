@@ -221,33 +221,13 @@ internal static class Orchestrator
                 loadArgs = [.. loadArgs, "--gc-url", $"http://127.0.0.1:{port}/gc"];
             }
 
-            var loadInfo = Pinned(taskset, "1", loadArgs);
-            loadInfo.RedirectStandardOutput = true;
-            using var load = Process.Start(loadInfo)!;
-            string? resultLine = null;
-            load.OutputDataReceived += (_, e) =>
+            var parsed = await RunLoadGeneratorAsync(Pinned(taskset, "1", loadArgs), TimeSpan.FromSeconds(Math.Max(warmup, 120) + duration + 180)).ConfigureAwait(false);
+            if (parsed is null)
             {
-                if (e.Data is { } line && line.StartsWith("RESULT ", StringComparison.Ordinal))
-                {
-                    resultLine = line["RESULT ".Length..];
-                }
-            };
-            load.BeginOutputReadLine();
-            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(Math.Max(warmup, 120) + duration + 180));
-            try
-            {
-                await load.WaitForExitAsync(limit.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                Console.Error.WriteLine("[run] load generator timed out; killing it");
-                load.Kill();
                 return null;
             }
 
-            load.WaitForExit(); // flush the redirected output
-            var parsed = resultLine is null ? null : JsonSerializer.Deserialize(resultLine, LoadJsonContext.Default.DictionaryStringDouble);
-            if (parsed is not null && kind == "minimalcsms")
+            if (kind == "minimalcsms")
             {
                 // Every MeterValues answered must be in the database: its one meter value (with 4 sampled values) is a row.
                 using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
@@ -275,6 +255,36 @@ internal static class Orchestrator
                 Directory.Delete(dataDirectory, recursive: true);
             }
         }
+    }
+
+    /// <summary>Runs a load generator process and returns its RESULT line's figures (null when it gave none or ran past <paramref name="limit"/>: then it is killed).</summary>
+    internal static async Task<Dictionary<string, double>?> RunLoadGeneratorAsync(ProcessStartInfo info, TimeSpan limit)
+    {
+        info.RedirectStandardOutput = true;
+        using var load = Process.Start(info)!;
+        string? resultLine = null;
+        load.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is { } line && line.StartsWith("RESULT ", StringComparison.Ordinal))
+            {
+                resultLine = line["RESULT ".Length..];
+            }
+        };
+        load.BeginOutputReadLine();
+        using var deadline = new CancellationTokenSource(limit);
+        try
+        {
+            await load.WaitForExitAsync(deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine("[run] load generator timed out; killing it");
+            load.Kill(entireProcessTree: true);
+            return null;
+        }
+
+        load.WaitForExit(); // flush the redirected output
+        return resultLine is null ? null : JsonSerializer.Deserialize(resultLine, LoadJsonContext.Default.DictionaryStringDouble);
     }
 
     /// <summary>sh -c 'raise the open-files limit; exec taskset -c CORE command...' (pid = the command's pid after exec).</summary>

@@ -136,32 +136,7 @@ internal static class RoutedBenchmark
             "--warmup", warmup.ToString(CultureInfo.InvariantCulture),
             "--server-pid", serverPid.ToString(CultureInfo.InvariantCulture),
         ];
-        var info = Orchestrator.Pinned(null, "1", arguments);
-        info.RedirectStandardOutput = true;
-        using var load = Process.Start(info)!;
-        string? resultLine = null;
-        load.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is { } line && line.StartsWith("RESULT ", StringComparison.Ordinal))
-            {
-                resultLine = line["RESULT ".Length..];
-            }
-        };
-        load.BeginOutputReadLine();
-        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(warmup + duration + 240));
-        try
-        {
-            await load.WaitForExitAsync(limit.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            Console.Error.WriteLine("[routed] load generator timed out; killing it");
-            load.Kill(entireProcessTree: true);
-            return null;
-        }
-
-        load.WaitForExit();
-        return resultLine is null ? null : JsonSerializer.Deserialize(resultLine, LoadJsonContext.Default.DictionaryStringDouble);
+        return await Orchestrator.RunLoadGeneratorAsync(Orchestrator.Pinned(null, "1", arguments), TimeSpan.FromSeconds(warmup + duration + 240)).ConfigureAwait(false);
     }
 
     private static string Report(List<(string Path, Dictionary<string, double> Result)> runs, int stations, int repeat)
