@@ -108,7 +108,7 @@ internal static class Footprint
             var peak = Rss(process.Id, "VmHWM");
             await process.StandardInput.WriteLineAsync("quit");
             await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-            return string.Create(CultureInfo.InvariantCulture, $"| {name} | {size / 1e6:F1} MB | {bootAt.TotalMilliseconds:F0} ms | {afterBoot / 1024.0:F1} MB | {afterSessions / 1024.0:F1} MB | {peak / 1024.0:F1} MB |");
+            return string.Create(CultureInfo.InvariantCulture, $"| {name} | {size / 1e6:F2} MB | {bootAt.TotalMilliseconds:F0} ms | {afterBoot / 1024.0:F1} MB | {afterSessions / 1024.0:F1} MB | {peak / 1024.0:F1} MB |");
         }
         finally
         {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Buffers.Text;
 using System.Diagnostics;
 using System.Net.WebSockets;
@@ -7,7 +8,7 @@ using System.Text.Json;
 namespace Ocpp16.LoadBenchmark;
 
 /// <summary>Options of the <c>load</c> role.</summary>
-internal sealed record LoadOptions(Uri Url, int Stations, string Mode, double DurationSeconds, double WarmupSeconds, int ServerPid, Uri? GcUrl, int ConnectConcurrency, double MaxWarmupSeconds = 120, Uri? ApiUrl = null);
+internal sealed record LoadOptions(Uri Url, int Stations, string Mode, double DurationSeconds, double WarmupSeconds, int ServerPid, Uri? GcUrl, int ConnectConcurrency, double MaxWarmupSeconds = 120, Uri? ApiUrl = null, Uri? StatsUrl = null);
 
 /// <summary>
 /// N simulated charge points, each a raw <see cref="ClientWebSocket"/> (subprotocol ocpp1.6) with hand-written frames and
@@ -181,6 +182,7 @@ internal sealed class LoadGenerator
             result["failures"] = failures;
             result["p50Ms"] = Percentile(lat, 0.50) / 1000.0;
             result["p99Ms"] = Percentile(lat, 0.99) / 1000.0;
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[load] latency ms: p10 {Percentile(lat, 0.10) / 1000.0:F2}, p25 {Percentile(lat, 0.25) / 1000.0:F2}, p50 {Percentile(lat, 0.50) / 1000.0:F2}, p75 {Percentile(lat, 0.75) / 1000.0:F2}, p90 {Percentile(lat, 0.90) / 1000.0:F2}, p95 {Percentile(lat, 0.95) / 1000.0:F2}, p98 {Percentile(lat, 0.98) / 1000.0:F2}, p99 {Percentile(lat, 0.99) / 1000.0:F2}, p99.9 {Percentile(lat, 0.999) / 1000.0:F2}"));
             result["maxMs"] = count == 0 ? 0 : lat[^1] / 1000.0;
             if (gc0 is not null && gc1 is not null)
             {
@@ -379,7 +381,7 @@ internal sealed class LoadGenerator
     /// <summary>GET /stats of a .NET server: gen0, gen1, gen2 counts, total GC pause ms, allocated bytes.</summary>
     private async Task<double[]?> ReadServerGcStatsAsync()
     {
-        if (_options.GcUrl is null)
+        if (_options.GcUrl is null && _options.StatsUrl is null)
         {
             return null;
         }
@@ -387,7 +389,15 @@ internal sealed class LoadGenerator
         try
         {
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-            var text = await http.GetStringAsync(new Uri(_options.GcUrl, "/stats")).ConfigureAwait(false);
+            if (_options.StatsUrl is { } statsUrl)
+            {
+                // MinimalCsms: GET /api/runtime (JSON).
+                using var json = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(statsUrl).ConfigureAwait(false));
+                var root = json.RootElement;
+                return [.. new[] { "gen0Collections", "gen1Collections", "gen2Collections", "gcPauseMs", "allocatedBytes", "jitCompiledMethods" }.Select(name => root.GetProperty(name).GetDouble())];
+            }
+
+            var text = await http.GetStringAsync(new Uri(_options.GcUrl!, "/stats")).ConfigureAwait(false);
             return [.. text.Split(' ').Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture))];
         }
         catch (HttpRequestException ex)

@@ -3,7 +3,7 @@ using Ocpp16.LoadBenchmark;
 
 // OCPP 1.6-J load benchmark (issues 4 and 11). One executable, three roles:
 //   server --kind ocpp16|ceiling --port P
-//   load   --url ws://127.0.0.1:P/ocpp --stations N --mode closed|paced|idle|commands --duration S [--warmup S] [--server-pid PID] [--gc-url URL]
+//   load   --url ws://127.0.0.1:P/ocpp --stations N --mode closed|paced|idle|commands --duration S [--warmup S] [--server-pid PID] [--gc-url URL] [--stats-url URL (MinimalCsms: /api/runtime)]
 //   run    [--duration S] [--warmup S] [--kinds ocpp16,ceiling,ocpp-rpc,minimalcsms] [--scenarios idle5000,closed1000,closed5000,paced5000,commands1000] [--quick]
 //   (minimalcsms: the sample CSMS itself, samples/MinimalCsms built in the same configuration, with SQLite in a temporary --data-dir)
 //   routed --broker amqp://guest:guest@127.0.0.1:5672/ [--stations 1000] [--duration S] [--warmup S] [--repeat N]
@@ -32,7 +32,8 @@ switch (args[0])
             options.TryGet("gc-url") is { } gc ? new Uri(gc) : null,
             options.GetInt("connect-concurrency", 64),
             options.GetDouble("max-warmup", 120),
-            options.TryGet("api") is { } api ? new Uri(api) : null);
+            options.TryGet("api") is { } api ? new Uri(api) : null,
+            options.TryGet("stats-url") is { } stats ? new Uri(stats) : null);
         if (load.Mode is not ("closed" or "paced" or "idle" or "commands"))
         {
             Console.Error.WriteLine($"unknown mode '{load.Mode}' (closed|paced|idle|commands)");

@@ -14,8 +14,9 @@ using Ocpp16.ChargePoint.Simulation;
 // environment variables (ChargePoint__Identity=...) and the command line; runs under systemd (Type=notify) too.
 //   dotnet run --project samples/DcCharger -- --csms ws://127.0.0.1:8180/ocpp --id CP1 [--password P] [--data-dir DIR]
 // Commands on stdin, one per line: plug N | unplug N | swipe TAG | fault N | clearfault N | status | help | quit
-// The host's defaults are spelled out (no file watchers, no user secrets): a charger starts in well under 100 ms.
-var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = AppContext.BaseDirectory });
+// The host's defaults are spelled out (no file watchers, no user secrets, no Windows event log): a charger starts in
+// well under 100 ms, and the Native AOT binary carries only what is used.
+var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
 builder.Configuration
     .AddJsonFile("appsettings.json", optional: true, reloadOnChange: false)
     .AddEnvironmentVariables()
@@ -31,6 +32,7 @@ builder.Logging.AddSimpleConsole(o =>
 {
     o.SingleLine = true;
     o.TimestampFormat = "HH:mm:ss.fff ";
+    o.UseUtcTimestamp = true;
     o.ColorBehavior = LoggerColorBehavior.Disabled;
 });
 builder.Services.AddSystemd();

@@ -50,6 +50,18 @@ internal static class CsmsApi
                 w.WriteEndObject();
             }))
             .WithSummary("Persistence counters: meter values stored (one row per meter value), commits and writes of the group-committing writer.");
+        api.MapGet("/runtime", () => Json.Write(w =>
+            {
+                w.WriteStartObject();
+                w.WriteNumber("gen0Collections", GC.CollectionCount(0));
+                w.WriteNumber("gen1Collections", GC.CollectionCount(1));
+                w.WriteNumber("gen2Collections", GC.CollectionCount(2));
+                w.WriteNumber("gcPauseMs", GC.GetTotalPauseDuration().TotalMilliseconds);
+                w.WriteNumber("allocatedBytes", GC.GetTotalAllocatedBytes());
+                w.WriteNumber("jitCompiledMethods", System.Runtime.JitInfo.GetCompiledMethodCount());
+                w.WriteEndObject();
+            }))
+            .WithSummary("Process figures for diagnosing latency: GC counts per generation, total GC pause (ms), bytes allocated and methods JIT-compiled since the start.");
         api.MapGet("/events", Events).WithSummary("Server-Sent Events: connected, disconnected, boot, status, transaction, meter, log.");
         api.MapPost("/chargepoints/{id}/commands/{action}", SendCommandAsync)
             .WithSummary("Sends an OCPP command (the body is its request payload) and returns the charge point's response payload.")

@@ -13,7 +13,8 @@ namespace MinimalCsms.Persistence;
 /// answering the charge point (a charge point forgets a message once answered), yet a fleet's message rate is bounded by
 /// commits per second times the batch size, not by one commit per message. WAL with <c>synchronous=NORMAL</c>: a
 /// commit survives a crash of the CSMS; after a power loss the commits since the last checkpoint may be lost (choose
-/// <c>FULL</c> where that matters). Checkpoints run every second on their own connection, off the commit path.
+/// <c>FULL</c> where that matters). Checkpoints run every second (<c>Csms:CheckpointIntervalMs</c>) on their own
+/// connection and thread, off the commit path and off the thread pool.
 /// </summary>
 internal sealed class CsmsWriter : IAsyncDisposable
 {
@@ -28,7 +29,9 @@ internal sealed class CsmsWriter : IAsyncDisposable
     private readonly long _interval;
     private readonly SqliteConnection _checkpointConnection;
     private readonly ITimer _checkpointer;
-    private int _checkpointing;
+    private readonly SemaphoreSlim _checkpointDue = new(0, 1);
+    private readonly CancellationTokenSource _checkpointStop = new();
+    private readonly Thread _checkpointThread;
     private readonly ITimer _timer;
     private long _lastCommit;
     private bool _committing;
@@ -47,7 +50,11 @@ internal sealed class CsmsWriter : IAsyncDisposable
         // its own, every second (PASSIVE: it waits for no reader or writer).
         CsmsDatabase.Execute(_connection, "PRAGMA wal_autocheckpoint=0;");
         _checkpointConnection = database.Open();
-        _checkpointer = time.CreateTimer(static state => ((CsmsWriter)state!).Checkpoint(), this, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        var checkpointEvery = TimeSpan.FromMilliseconds(Math.Max(0, configuration.GetValue("Csms:CheckpointIntervalMs", 1000)));
+        checkpointEvery = checkpointEvery == TimeSpan.Zero ? Timeout.InfiniteTimeSpan : checkpointEvery;
+        _checkpointThread = new Thread(CheckpointLoop) { IsBackground = true, Name = "CSMS checkpoint" };
+        _checkpointThread.Start();
+        _checkpointer = time.CreateTimer(static state => ((CsmsWriter)state!).SignalCheckpoint(), this, checkpointEvery, checkpointEvery);
         _context = new WriteContext(_connection);
         _interval = (long)(Math.Clamp(configuration.GetValue("Csms:CommitIntervalMs", 2.0), 0, 1000) * Stopwatch.Frequency / 1000);
         _timer = time.CreateTimer(static state => ((CsmsWriter)state!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
@@ -110,24 +117,46 @@ internal sealed class CsmsWriter : IAsyncDisposable
         CommitRounds();
     }
 
-    private void Checkpoint()
+    private void SignalCheckpoint()
     {
-        if (Interlocked.Exchange(ref _checkpointing, 1) != 0)
+        if (_checkpointDue.CurrentCount == 0)
         {
-            return;
+            try
+            {
+                _checkpointDue.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // Already signalled.
+            }
         }
+    }
 
+    /// <summary>
+    /// Checkpoints on a thread of its own: a checkpoint ends with an fsync that can block for tens of milliseconds, and on
+    /// a thread-pool thread that block took a worker from every connection's answers (p99 of 5000 stations paced at one
+    /// call per second: 18.3 ms with the checkpoint on the pool, 11.4 ms with no checkpoint at all).
+    /// </summary>
+    private void CheckpointLoop()
+    {
         try
         {
-            CsmsDatabase.Execute(_checkpointConnection, "PRAGMA wal_checkpoint(PASSIVE);");
+            while (true)
+            {
+                _checkpointDue.Wait(_checkpointStop.Token);
+                try
+                {
+                    CsmsDatabase.Execute(_checkpointConnection, "PRAGMA wal_checkpoint(PASSIVE);");
+                }
+                catch (SqliteException ex)
+                {
+                    CsmsLog.WriteFailed(_logger, ex);
+                }
+            }
         }
-        catch (SqliteException ex)
+        catch (OperationCanceledException)
         {
-            CsmsLog.WriteFailed(_logger, ex);
-        }
-        finally
-        {
-            Volatile.Write(ref _checkpointing, 0);
+            // Disposed.
         }
     }
 
@@ -135,6 +164,9 @@ internal sealed class CsmsWriter : IAsyncDisposable
     {
         _timer.Dispose();
         _checkpointer.Dispose();
+        _checkpointStop.Cancel();
+        _checkpointThread.Join();
+        _checkpointStop.Dispose();
         _checkpointConnection.Dispose();
         lock (_gate)
         {
