@@ -122,6 +122,57 @@ public sealed class MinimalCsmsPersistenceTests
     }
 }
 
+/// <summary>The WAL is checkpointed into the database file off the commit path, on the checkpoint thread.</summary>
+public sealed class MinimalCsmsCheckpointTests
+{
+    [Fact]
+    public async Task Committed_meter_values_reach_the_database_file_through_the_checkpoint_thread_and_runtime_figures_are_served()
+    {
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "ocpp16-csms-checkpoint-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            await using var rig = await Rig.StartAsync("--data-dir", dataDirectory, "--Csms:CheckpointIntervalMs=200");
+            var database = new FileInfo(Path.Combine(dataDirectory, "csms.db"));
+            using var ws = await RawOcpp.ConnectAsync(rig.Api.Port, "CP-CK");
+            await RawOcpp.CallAsync(ws, "b", "BootNotification", """{"chargePointVendor":"V","chargePointModel":"M"}""");
+            await Task.Delay(600);
+            database.Refresh();
+            var before = database.Length;
+
+            // ~200 rows of ~400 bytes: some 20 pages more than the file held, which only a checkpoint writes there (the
+            // writer's own automatic checkpoints are off).
+            var padding = string.Join(",", Enumerable.Range(0, 8).Select(i => $$"""{"value":"{{i}}000.5","measurand":"Energy.Active.Import.Register","unit":"Wh"}"""));
+            for (var i = 0; i < 200; i++)
+            {
+                var answer = await RawOcpp.CallAsync(ws, "m" + i, "MeterValues", $$"""{"connectorId":1,"meterValue":[{"timestamp":"2026-01-01T00:00:00Z","sampledValue":[{{padding}}]}]}""");
+                Assert.Equal(3, answer[0].GetInt32());
+            }
+
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+            do
+            {
+                await Task.Delay(100);
+                database.Refresh();
+            }
+            while (database.Length < before + 40_000 && DateTime.UtcNow < deadline);
+            Assert.True(database.Length >= before + 40_000, $"csms.db grew from {before} to {database.Length} bytes");
+
+            var runtime = await rig.Api.GetJsonAsync("/api/runtime");
+            Assert.True(runtime.GetProperty("allocatedBytes").GetInt64() > 0);
+            Assert.True(runtime.GetProperty("jitCompiledMethods").GetInt64() > 0);
+            Assert.True(runtime.GetProperty("gen0Collections").GetInt32() >= runtime.GetProperty("gen1Collections").GetInt32());
+            Assert.True(runtime.GetProperty("gcPauseMs").GetDouble() >= 0);
+        }
+        finally
+        {
+            if (Directory.Exists(dataDirectory))
+            {
+                Directory.Delete(dataDirectory, recursive: true);
+            }
+        }
+    }
+}
+
 /// <summary>The API's additions: problem details, the OpenAPI document, the action list, PasswordHash, and a handler for every CP→CS action.</summary>
 public sealed class MinimalCsmsApiTests(CsmsFixture fixture) : IClassFixture<CsmsFixture>
 {
