@@ -48,22 +48,29 @@ internal sealed class ConnectionAttempt(ConnectionSettings settings)
     public bool AuthenticationRefused => Error is System.Net.WebSockets.WebSocketException { Message: var m } && m.Contains("'401'", StringComparison.Ordinal);
 
     /// <summary>Whether TLS failed on the protocol version (InvalidTLSVersion): OpenSSL's and SChannel's wording.</summary>
-    public bool TlsVersionRefused
+    public bool TlsVersionRefused => ErrorSays("protocol version", "unsupported protocol", "wrong version number");
+
+    /// <summary>
+    /// Whether TLS failed because the two sides share no cipher suite (InvalidTLSCipherSuite): OpenSSL's wording for a
+    /// handshake_failure alert (what a server sends when no offered suite is acceptable) or a refusal on this side, and
+    /// SChannel's "do not possess a common algorithm". Checked after <see cref="TlsVersionRefused"/>.
+    /// </summary>
+    public bool TlsCipherSuiteRefused => ErrorSays("handshake failure", "no shared cipher", "no ciphers available", "no cipher match", "common algorithm");
+
+    private bool ErrorSays(params ReadOnlySpan<string> phrases)
     {
-        get
+        for (var e = Error; e is not null; e = e.InnerException)
         {
-            for (var e = Error; e is not null; e = e.InnerException)
+            foreach (var phrase in phrases)
             {
-                if (e.Message.Contains("protocol version", StringComparison.OrdinalIgnoreCase)
-                    || e.Message.Contains("unsupported protocol", StringComparison.OrdinalIgnoreCase)
-                    || e.Message.Contains("wrong version number", StringComparison.OrdinalIgnoreCase))
+                if (e.Message.Contains(phrase, StringComparison.OrdinalIgnoreCase))
                 {
                     return true;
                 }
             }
-
-            return false;
         }
+
+        return false;
     }
 }
 

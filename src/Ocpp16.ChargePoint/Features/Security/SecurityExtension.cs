@@ -211,6 +211,10 @@ internal sealed class SecurityExtension : FeatureModule
             {
                 _log.Report("InvalidTLSVersion", error.Message);
             }
+            else if (attempt.TlsCipherSuiteRefused)
+            {
+                _log.Report("InvalidTLSCipherSuite", error.Message);
+            }
         }
         else if (profile >= 2)
         {
