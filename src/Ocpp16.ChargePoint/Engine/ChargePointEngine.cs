@@ -153,6 +153,24 @@ internal sealed class ChargePointEngine : IOcppViolationSink
 
     public IChargePointStorage Storage { get; }
 
+    /// <summary>
+    /// Writes <paramref name="batch"/> atomically; a storage failure is logged as the failed write of <paramref name="what"/>
+    /// (event 3022) and returned as <see langword="false"/>, for the caller to answer Rejected/Failed or carry on.
+    /// </summary>
+    public bool TryWrite(ChargePointStorageBatch batch, string what)
+    {
+        try
+        {
+            Storage.Write(batch);
+            return true;
+        }
+        catch (ChargePointStorageException e)
+        {
+            ChargePointLog.StateWriteFailed(Logger, Identity, what, e);
+            return false;
+        }
+    }
+
     public ILogger Logger { get; }
 
     public string Identity { get; }

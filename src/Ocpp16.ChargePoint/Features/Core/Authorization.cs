@@ -203,14 +203,7 @@ internal sealed class AuthorizationCache : IAuthorizationSource
             }
         }
 
-        try
-        {
-            _engine.Storage.Write(batch);
-        }
-        catch (ChargePointStorageException e)
-        {
-            ChargePointLog.StateWriteFailed(_engine.Logger, _engine.Identity, "authorization cache", e);
-        }
+        _engine.TryWrite(batch, "authorization cache");
 
         if (evicted is not null)
         {
@@ -223,13 +216,8 @@ internal sealed class AuthorizationCache : IAuthorizationSource
     /// <summary>ClearCache (OCPP 1.6 §5.4).</summary>
     public ClearCacheStatus Clear()
     {
-        try
+        if (!_engine.TryWrite(new ChargePointStorageBatch().Clear(Collection), "authorization cache"))
         {
-            _engine.Storage.Write(new ChargePointStorageBatch().Clear(Collection));
-        }
-        catch (ChargePointStorageException e)
-        {
-            ChargePointLog.StateWriteFailed(_engine.Logger, _engine.Identity, "authorization cache", e);
             return ClearCacheStatus.Rejected;
         }
 

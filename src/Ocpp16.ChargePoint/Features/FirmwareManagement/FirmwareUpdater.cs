@@ -600,14 +600,7 @@ internal sealed class FirmwareUpdater : ITransactionObserver
         var signed = update?.Signed ?? false;
         var last = new FirmwareLastStatus(signed, update?.RequestId, status);
         _last = last;
-        try
-        {
-            _engine.Storage.Write(new ChargePointStorageBatch().Put(Collection, LastKey, JsonSerializer.SerializeToUtf8Bytes(last, FirmwareJsonContext.Default.FirmwareLastStatus)));
-        }
-        catch (ChargePointStorageException e)
-        {
-            ChargePointLog.StateWriteFailed(_engine.Logger, _engine.Identity, "firmware status", e);
-        }
+        _engine.TryWrite(new ChargePointStorageBatch().Put(Collection, LastKey, JsonSerializer.SerializeToUtf8Bytes(last, FirmwareJsonContext.Default.FirmwareLastStatus)), "firmware status");
 
         ChargePointLog.FirmwareStatus(_engine.Logger, _engine.Identity, update?.RequestId, status.ToString());
         if (signed)
@@ -662,13 +655,6 @@ internal sealed class FirmwareUpdater : ITransactionObserver
 
     private void Delete()
     {
-        try
-        {
-            _engine.Storage.Write(new ChargePointStorageBatch().Delete(Collection, UpdateKey));
-        }
-        catch (ChargePointStorageException e)
-        {
-            ChargePointLog.StateWriteFailed(_engine.Logger, _engine.Identity, "firmware update", e);
-        }
+        _engine.TryWrite(new ChargePointStorageBatch().Delete(Collection, UpdateKey), "firmware update");
     }
 }

@@ -103,13 +103,8 @@ internal sealed class LocalAuthListProfile : FeatureModule, IAuthorizationSource
         var status = List.Check(request, configuration.GetInt32(LocalAuthListKeys.LocalAuthListMaxLength), configuration.GetInt32(LocalAuthListKeys.SendLocalListMaxLength));
         if (status == UpdateStatus.Accepted)
         {
-            try
+            if (!Engine.TryWrite(LocalAuthorizationList.ToBatch(request), "local authorization list"))
             {
-                Engine.Storage.Write(LocalAuthorizationList.ToBatch(request));
-            }
-            catch (ChargePointStorageException e)
-            {
-                ChargePointLog.StateWriteFailed(Engine.Logger, Engine.Identity, "local authorization list", e);
                 return Answer(UpdateStatus.Failed);
             }
 

@@ -92,15 +92,8 @@ internal sealed class ReservationProfile : FeatureModule, ITransactionObserver, 
 
         if (!expired.IsEmpty)
         {
-            try
-            {
-                Engine.Storage.Write(expired);
-            }
-            catch (ChargePointStorageException e)
-            {
-                // They are gone from memory all the same; the next start tries again.
-                ChargePointLog.StateWriteFailed(Engine.Logger, Engine.Identity, "expired reservations", e);
-            }
+            // They are gone from memory all the same; the next start tries again.
+            Engine.TryWrite(expired, "expired reservations");
         }
 
         return ValueTask.CompletedTask;
@@ -121,13 +114,8 @@ internal sealed class ReservationProfile : FeatureModule, ITransactionObserver, 
         if (status == ReservationStatus.Accepted)
         {
             var record = new ReservationRecord(request.ReservationId, request.ConnectorId, request.IdTag, request.ParentIdTag, request.ExpiryDate);
-            try
+            if (!Engine.TryWrite(new ChargePointStorageBatch().Put(Collection, Key(record.ReservationId), JsonSerializer.SerializeToUtf8Bytes(record, ReservationJsonContext.Default.ReservationRecord)), "reservation"))
             {
-                Engine.Storage.Write(new ChargePointStorageBatch().Put(Collection, Key(record.ReservationId), JsonSerializer.SerializeToUtf8Bytes(record, ReservationJsonContext.Default.ReservationRecord)));
-            }
-            catch (ChargePointStorageException e)
-            {
-                ChargePointLog.StateWriteFailed(Engine.Logger, Engine.Identity, "reservation", e);
                 return Answer(ReservationStatus.Rejected);
             }
 
@@ -379,13 +367,8 @@ internal sealed class ReservationProfile : FeatureModule, ITransactionObserver, 
             return false;
         }
 
-        try
+        if (!Engine.TryWrite(new ChargePointStorageBatch().Delete(Collection, Key(reservationId)), "reservation"))
         {
-            Engine.Storage.Write(new ChargePointStorageBatch().Delete(Collection, Key(reservationId)));
-        }
-        catch (ChargePointStorageException e)
-        {
-            ChargePointLog.StateWriteFailed(Engine.Logger, Engine.Identity, "reservation", e);
             return false;
         }
 

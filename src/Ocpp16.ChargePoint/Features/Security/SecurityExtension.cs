@@ -251,16 +251,11 @@ internal sealed class SecurityExtension : FeatureModule
         // Back to the profile that worked (the raise is undone; lowering through OCPP stays impossible).
         ChargePointLog.SecurityProfileFallback(Engine.Logger, Engine.Identity, profile, _failures, previous);
         var value = previous.ToString(CultureInfo.InvariantCulture);
-        try
-        {
-            Engine.Storage.Write(new ChargePointStorageBatch()
+        Engine.TryWrite(
+            new ChargePointStorageBatch()
                 .Put(ChargePointEngine.ConfigurationCollection, SecurityProfileKey, JsonSerializer.SerializeToUtf8Bytes(value, StorageJsonContext.Default.String))
-                .Delete(StateCollection, PreviousProfileKey));
-        }
-        catch (ChargePointStorageException e)
-        {
-            ChargePointLog.StateWriteFailed(Engine.Logger, Engine.Identity, "security profile", e);
-        }
+                .Delete(StateCollection, PreviousProfileKey),
+            "security profile");
 
         Engine.Configuration.Set(SecurityProfileKey, value);
         _effectiveProfile = previous;
@@ -633,25 +628,11 @@ internal sealed class SecurityExtension : FeatureModule
 
     private void SaveState(string key, string value)
     {
-        try
-        {
-            Engine.Storage.Write(new ChargePointStorageBatch().Put(StateCollection, key, JsonSerializer.SerializeToUtf8Bytes(value, StorageJsonContext.Default.String)));
-        }
-        catch (ChargePointStorageException e)
-        {
-            ChargePointLog.StateWriteFailed(Engine.Logger, Engine.Identity, "security state", e);
-        }
+        Engine.TryWrite(new ChargePointStorageBatch().Put(StateCollection, key, JsonSerializer.SerializeToUtf8Bytes(value, StorageJsonContext.Default.String)), "security state");
     }
 
     private void DeleteState(string key)
     {
-        try
-        {
-            Engine.Storage.Write(new ChargePointStorageBatch().Delete(StateCollection, key));
-        }
-        catch (ChargePointStorageException e)
-        {
-            ChargePointLog.StateWriteFailed(Engine.Logger, Engine.Identity, "security state", e);
-        }
+        Engine.TryWrite(new ChargePointStorageBatch().Delete(StateCollection, key), "security state");
     }
 }

@@ -126,14 +126,7 @@ internal sealed class SmartChargingProfile : FeatureModule, IChargingLimitSource
 
         if (!stale.IsEmpty)
         {
-            try
-            {
-                Engine.Storage.Write(stale);
-            }
-            catch (ChargePointStorageException e)
-            {
-                ChargePointLog.StateWriteFailed(Engine.Logger, Engine.Identity, "charging profiles", e);
-            }
+            Engine.TryWrite(stale, "charging profiles");
         }
 
         return ValueTask.CompletedTask;
@@ -178,13 +171,8 @@ internal sealed class SmartChargingProfile : FeatureModule, IChargingLimitSource
         {
             var batch = new ChargePointStorageBatch();
             AddWrites(batch, installed, replaced);
-            try
+            if (!Engine.TryWrite(batch, "charging profile"))
             {
-                Engine.Storage.Write(batch);
-            }
-            catch (ChargePointStorageException e)
-            {
-                ChargePointLog.StateWriteFailed(Engine.Logger, Engine.Identity, "charging profile", e);
                 problem = "storage";
             }
         }
@@ -320,13 +308,8 @@ internal sealed class SmartChargingProfile : FeatureModule, IChargingLimitSource
             batch.Delete(Collection, Key(p.Id));
         }
 
-        try
+        if (!Engine.TryWrite(batch, "charging profiles"))
         {
-            Engine.Storage.Write(batch);
-        }
-        catch (ChargePointStorageException e)
-        {
-            ChargePointLog.StateWriteFailed(Engine.Logger, Engine.Identity, "charging profiles", e);
             return false;
         }
 
