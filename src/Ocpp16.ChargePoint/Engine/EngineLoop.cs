@@ -206,8 +206,11 @@ internal sealed class EngineLoop
     {
         private readonly EngineLoop _loop;
         private readonly Action _callback;
+        private static readonly TimeSpan MaxStep = TimeSpan.FromDays(20);
         private ITimer? _timer;
         private volatile bool _cancelled;
+        private long _started;
+        private TimeSpan _delay;
 
         public LoopTimer(EngineLoop loop, Action callback)
         {
@@ -225,7 +228,36 @@ internal sealed class EngineLoop
                 return;
             }
 
-            _timer = _loop.Time.CreateTimer(static state => ((LoopTimer)state!).Fire(), this, delay, Timeout.InfiniteTimeSpan);
+            _started = _loop.Time.GetTimestamp();
+            _delay = delay;
+            Arm(delay);
+        }
+
+        /// <summary>
+        /// A timer takes at most ~49.7 days (2^32 − 2 ms); a longer wait (a reservation or a charging profile's validTo
+        /// months away) is made of steps of <see cref="MaxStep"/>, re-armed until the delay has passed.
+        /// </summary>
+        private void Arm(TimeSpan wait)
+        {
+            _timer = _loop.Time.CreateTimer(static state => ((LoopTimer)state!).OnElapsed(), this, wait < MaxStep ? wait : MaxStep, Timeout.InfiniteTimeSpan);
+            if (_cancelled)
+            {
+                _timer.Dispose();
+            }
+        }
+
+        private void OnElapsed()
+        {
+            var remaining = _delay - _loop.Time.GetElapsedTime(_started);
+            if (remaining > TimeSpan.Zero && !_cancelled)
+            {
+                var previous = _timer;
+                Arm(remaining);
+                previous?.Dispose();
+                return;
+            }
+
+            Fire();
         }
 
         public void Dispose()

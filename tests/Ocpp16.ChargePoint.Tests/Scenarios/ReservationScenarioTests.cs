@@ -183,6 +183,34 @@ public sealed class ReservationScenarioTests
     }
 
     [Fact]
+    public async Task TC_048_3_CS_ReservationOfAConnector_OnAnUnavailableStation_IsUnavailable()
+    {
+        await using var rig = await Rig.StartAsync();
+        await MakeUnavailableAsync(rig, 0);
+
+        Assert.Equal(ReservationStatus.Unavailable, await ReserveAsync(rig, 1, 1, "T"));
+        Assert.Empty(Reservations(rig));
+    }
+
+    [Fact]
+    public async Task AReservationExpiringMonthsAhead_IsKept_AndExpiresOnTime()
+    {
+        // Beyond the ~49.7 days a single timer can wait: the engine's timer re-arms in steps.
+        await using var rig = await Rig.StartAsync();
+        const int days = 60;
+        Assert.Equal(ReservationStatus.Accepted, await ReserveAsync(rig, 1, 1, "LONG-TAG", expirySeconds: days * 86_400));
+        Assert.Equal(ChargePointStatus.Reserved, rig.ChargePoint.GetConnectorStatus(1));
+
+        await rig.AdvanceAsync(TimeSpan.FromDays(days) - TimeSpan.FromMinutes(1), TimeSpan.FromHours(12));
+        Assert.Equal(ChargePointStatus.Reserved, rig.ChargePoint.GetConnectorStatus(1));
+        Assert.Single(Reservations(rig));
+
+        await rig.AdvanceAsync(TimeSpan.FromMinutes(2), TimeSpan.FromSeconds(10));
+        Assert.Equal(ChargePointStatus.Available, rig.ChargePoint.GetConnectorStatus(1));
+        Assert.Empty(Reservations(rig));
+    }
+
+    [Fact]
     public async Task TC_049_CS_ReservationOfTheChargePoint_ConnectorZero_KeepsOneConnectorFreeForTheHolder()
     {
         await using var rig = await Rig.StartAsync(o => o.Configuration["ReserveConnectorZeroSupported"] = "true");
