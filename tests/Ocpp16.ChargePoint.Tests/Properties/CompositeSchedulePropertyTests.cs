@@ -13,8 +13,8 @@ namespace Ocpp16.ChargePoint.Tests.Properties;
 /// Property tests of the composite schedule (OCPP 1.6 §3.13, §5.7): on FsCheck-generated sets of ChargePointMaxProfiles,
 /// TxDefaultProfiles and TxProfiles (Absolute, Relative, Recurring Daily and Weekly; stack levels, validity, durations,
 /// A and W, numberPhases; transactions running or not) the composite of each connector and of the station equals a
-/// brute-force evaluation of the spec's rules at every second of the window, never exceeds the prevailing
-/// ChargePointMaxProfile or transaction limit, is well formed (from 0, ascending, merged, multiples of 0.1), and the
+/// brute-force evaluation of the spec's rules at every second of the window (the lower of the prevailing
+/// ChargePointMaxProfile and transaction limits), is well formed (from 0, ascending, merged, multiples of 0.1), and the
 /// next-change instants the limit timers use never skip a change. Focused generators put Recurring schedules across
 /// midnight and across the week boundary (Sunday to Monday). Seeds are fixed; set OCPP16_PROPERTY_SEED to explore.
 /// </summary>
@@ -45,7 +45,7 @@ public sealed class CompositeSchedulePropertyTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void RandomProfileSets_TheCompositeEqualsTheBruteForceAtEverySecond_AndNeverExceedsAnApplicableLimit()
+    public void RandomProfileSets_TheCompositeEqualsTheBruteForceAtEverySecond()
         => Run(Cases(WindowAround(WeekBoundary, TimeSpan.FromDays(3)), recurringStart: null), 80, 1);
 
     [Fact]
@@ -122,13 +122,6 @@ public sealed class CompositeSchedulePropertyTests(ITestOutputHelper output)
                 return $"at {k} s ({t:O}): composite {actual.Limit} ({actual.NumberPhases} phases), brute force {expected.Limit} ({expected.Phases} phases)";
             }
 
-            foreach (var bound in expected.Bounds)
-            {
-                if (actual.Limit > bound)
-                {
-                    return $"at {k} s: composite {actual.Limit} exceeds the applicable limit {bound}";
-                }
-            }
         }
 
         // The limit timers: between two instants NextChange reports, the pushed limit does not change.
@@ -163,16 +156,10 @@ public sealed class CompositeSchedulePropertyTests(ITestOutputHelper output)
     /// <summary>The spec's rules at one instant, written out plainly over the OCPP objects (the brute force).</summary>
     private static class Oracle
     {
-        public static (decimal Limit, int? Phases, List<decimal> Bounds) At(Case c, int connectorId, DateTimeOffset t, DateTimeOffset scheduleStart)
+        public static (decimal Limit, int? Phases) At(Case c, int connectorId, DateTimeOffset t, DateTimeOffset scheduleStart)
         {
-            var bounds = new List<decimal>();
             var max = Prevailing(c, ChargingProfilePurposeType.ChargePointMaxProfile, connectorId, t, scheduleStart);
             decimal? maxLimit = max is null ? null : Convert(c, max.Value.Limit, max.Value.Unit, max.Value.Phases);
-            if (maxLimit is { } m)
-            {
-                bounds.Add(m);
-            }
-
             if (connectorId == 0)
             {
                 var sum = 0m;
@@ -182,27 +169,22 @@ public sealed class CompositeSchedulePropertyTests(ITestOutputHelper output)
                     sum += tx is null ? Round(c.Unit == ChargingRateUnitType.A ? c.Supply.MaximumCurrent : c.Supply.MaximumCurrent * c.Supply.Voltage * c.Supply.Phases) : Convert(c, tx.Value.Limit, tx.Value.Unit, tx.Value.Phases);
                 }
 
-                return (maxLimit is { } cap && cap < sum ? cap : sum, null, bounds);
+                return (maxLimit is { } cap && cap < sum ? cap : sum, null);
             }
 
             var transaction = Prevailing(c, ChargingProfilePurposeType.TxProfile, connectorId, t, scheduleStart) ?? Prevailing(c, ChargingProfilePurposeType.TxDefaultProfile, connectorId, t, scheduleStart);
             decimal? txLimit = transaction is null ? null : Convert(c, transaction.Value.Limit, transaction.Value.Unit, transaction.Value.Phases);
-            if (txLimit is { } l)
-            {
-                bounds.Add(l);
-            }
-
             if (maxLimit is null && txLimit is null)
             {
-                return (Round(c.Unit == ChargingRateUnitType.A ? c.Supply.MaximumCurrent : c.Supply.MaximumCurrent * c.Supply.Voltage * c.Supply.Phases), null, bounds);
+                return (Round(c.Unit == ChargingRateUnitType.A ? c.Supply.MaximumCurrent : c.Supply.MaximumCurrent * c.Supply.Voltage * c.Supply.Phases), null);
             }
 
             if (txLimit is null || (maxLimit is { } a && a < txLimit))
             {
-                return (maxLimit!.Value, max!.Value.Phases, bounds);
+                return (maxLimit!.Value, max!.Value.Phases);
             }
 
-            return (txLimit.Value, transaction!.Value.Phases, bounds);
+            return (txLimit.Value, transaction!.Value.Phases);
         }
 
         private static (decimal Limit, ChargingRateUnitType Unit, int? Phases)? Prevailing(Case c, ChargingProfilePurposeType purpose, int connectorId, DateTimeOffset t, DateTimeOffset scheduleStart)

@@ -121,6 +121,8 @@ public sealed class SmartChargingScenarioTests
     public async Task TC_058_1_CS_TxProfile_WithoutATransaction_And_TC_058_2_CS_WithAnotherTransactionId_AreRejected()
     {
         await using var rig = await Rig.StartAsync();
+        // TC_058_1: no transaction on the connector (with and without a transactionId in the profile).
+        Assert.Equal(ChargingProfileStatus.Rejected, await SetAsync(rig, 1, Profile(3, ChargingProfilePurposeType.TxProfile, 0, ChargingProfileKindType.Relative, P((0, 10m)))));
         var profile = Profile(3, ChargingProfilePurposeType.TxProfile, 0, ChargingProfileKindType.Relative, P((0, 10m)), transactionId: 42);
         Assert.Equal(ChargingProfileStatus.Rejected, await SetAsync(rig, 1, profile));
         var transactionId = await rig.StartTransactionAsync("TAG", 1);
@@ -192,6 +194,11 @@ public sealed class SmartChargingScenarioTests
         // Unknown connector, duration 0 and (with A only) W are Rejected.
         Assert.Equal(GetCompositeScheduleStatus.Rejected, (await rig.Cs.CallAsync(new GetCompositeScheduleRequest { ConnectorId = 3, Duration = 60 })).Status);
         Assert.Equal(GetCompositeScheduleStatus.Rejected, (await rig.Cs.CallAsync(new GetCompositeScheduleRequest { ConnectorId = 1, Duration = 0 })).Status);
+
+        // A duration of years is answered for the first 31 days, and says so.
+        var far = await rig.Cs.CallAsync(new GetCompositeScheduleRequest { ConnectorId = 1, Duration = int.MaxValue });
+        Assert.Equal(GetCompositeScheduleStatus.Accepted, far.Status);
+        Assert.Equal(31 * 86_400, far.ChargingSchedule!.Duration);
     }
 
     [Fact]

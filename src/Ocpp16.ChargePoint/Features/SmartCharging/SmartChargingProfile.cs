@@ -326,10 +326,17 @@ internal sealed class SmartChargingProfile : FeatureModule, IChargingLimitSource
     // ------------------------------------------------------------------ GetCompositeSchedule (§5.7)
 
     /// <summary>
+    /// How far a composite schedule reaches at most, in seconds (31 days): the work and the answer grow with every
+    /// recurrence in the window, and a duration of years would hold the engine's loop and make an answer too large to send.
+    /// </summary>
+    internal const int MaxCompositeScheduleSeconds = 31 * 86_400;
+
+    /// <summary>
     /// GetCompositeSchedule (§5.7): Rejected for a connector that does not exist, a duration below 1 or a
     /// chargingRateUnit ChargingScheduleAllowedChargingRateUnit does not allow; otherwise the composite schedule (see
-    /// <see cref="CompositeSchedule"/>) from now (whole seconds) for the duration, in the unit asked for or the first
-    /// allowed one, with scheduleStart and startSchedule set to now.
+    /// <see cref="CompositeSchedule"/>) from now (whole seconds) for the duration, at most
+    /// <see cref="MaxCompositeScheduleSeconds"/> (the schedule's duration says how far it reaches), in the unit asked for
+    /// or the first allowed one, with scheduleStart and startSchedule set to now.
     /// </summary>
     private ValueTask<GetCompositeScheduleResponse> OnGetCompositeScheduleAsync(GetCompositeScheduleRequest request, IncomingCall call)
     {
@@ -340,7 +347,7 @@ internal sealed class SmartChargingProfile : FeatureModule, IChargingLimitSource
             return ValueTask.FromResult(new GetCompositeScheduleResponse { Status = GetCompositeScheduleStatus.Rejected });
         }
 
-        var composite = Compose(request.ConnectorId, Engine.Now, request.Duration, unit);
+        var composite = Compose(request.ConnectorId, Engine.Now, Math.Min(request.Duration, MaxCompositeScheduleSeconds), unit);
         var start = DateTimeOffset.FromUnixTimeSeconds(composite.Start);
         return ValueTask.FromResult(new GetCompositeScheduleResponse
         {
@@ -432,6 +439,10 @@ internal sealed class SmartChargingProfile : FeatureModule, IChargingLimitSource
         var ended = _profiles.Where(p => p.Purpose == ChargingProfilePurposeType.TxProfile && p.LocalTransactionId == transaction.LocalId).ToList();
         if (ended.Count == 0 || !Remove(ended))
         {
+            // The transaction has ended, so its TxProfiles apply no more even when their deletion could not be written
+            // (the next start prunes TxProfiles of transactions that are gone): they must not count against
+            // MaxChargingProfilesInstalled meanwhile.
+            _profiles.RemoveAll(ended.Contains);
             Changed?.Invoke();
         }
     }
