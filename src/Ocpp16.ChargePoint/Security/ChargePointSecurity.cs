@@ -51,11 +51,15 @@ internal sealed class ConnectionAttempt(ConnectionSettings settings)
     public bool TlsVersionRefused => ErrorSays("protocol version", "unsupported protocol", "wrong version number");
 
     /// <summary>
-    /// Whether TLS failed because the two sides share no cipher suite (InvalidTLSCipherSuite): OpenSSL's wording for a
-    /// handshake_failure alert (what a server sends when no offered suite is acceptable) or a refusal on this side, and
-    /// SChannel's "do not possess a common algorithm". Checked after <see cref="TlsVersionRefused"/>.
+    /// Whether TLS failed because the two sides share no cipher suite (InvalidTLSCipherSuite): OpenSSL's "no shared
+    /// cipher" / "no ciphers available" / "no cipher match" and SChannel's "do not possess a common algorithm"; and the
+    /// generic handshake_failure alert (what a server sends when no offered suite is acceptable) only when this side
+    /// offered no client certificate — with one (profile 3), that alert is as likely the server refusing it. Checked
+    /// after <see cref="TlsVersionRefused"/>.
     /// </summary>
-    public bool TlsCipherSuiteRefused => ErrorSays("handshake failure", "no shared cipher", "no ciphers available", "no cipher match", "common algorithm");
+    public bool TlsCipherSuiteRefused
+        => ErrorSays("no shared cipher", "no ciphers available", "no cipher match", "common algorithm")
+            || (Settings.ClientCertificate is null && ErrorSays("handshake failure"));
 
     private bool ErrorSays(params ReadOnlySpan<string> phrases)
     {

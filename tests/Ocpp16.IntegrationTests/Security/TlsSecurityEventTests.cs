@@ -15,7 +15,8 @@ namespace Ocpp16.IntegrationTests.Security;
 /// <summary>
 /// A charge point on security profile 2 whose TLS handshake fails for a reason the Security extension names reports it
 /// as that security event (OCPP 1.6 Security Whitepaper, "Security events"): a server that shares no cipher suite with
-/// it gives InvalidTLSCipherSuite, not InvalidTLSVersion nor InvalidCentralSystemCertificate.
+/// it gives InvalidTLSCipherSuite, not InvalidTLSVersion nor InvalidCentralSystemCertificate; on profile 3 (a client
+/// certificate offered) the same generic alert is not taken for a cipher-suite problem.
 /// </summary>
 public sealed class TlsSecurityEventTests
 {
@@ -24,6 +25,30 @@ public sealed class TlsSecurityEventTests
     [Fact]
     [System.Runtime.Versioning.SupportedOSPlatform("linux")] // CipherSuitesPolicy: Linux and macOS (OpenSSL); CI runs on Linux
     public async Task A_server_sharing_no_cipher_suite_is_reported_as_InvalidTLSCipherSuite()
+    {
+        var logs = await ConnectToAServerSharingNoCipherSuiteAsync(withClientCertificate: false);
+
+        Assert.Contains(SecurityEvents(logs), m => m.Contains("InvalidTLSCipherSuite", StringComparison.Ordinal));
+        Assert.DoesNotContain(SecurityEvents(logs), m => m.Contains("InvalidTLSVersion", StringComparison.Ordinal) || m.Contains("InvalidCentralSystemCertificate", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task With_a_client_certificate_a_handshake_failure_alert_is_not_taken_for_InvalidTLSCipherSuite()
+    {
+        // On profile 3 the same alert is what a server sends when it refuses the client certificate: not reported as a
+        // cipher-suite problem.
+        var logs = await ConnectToAServerSharingNoCipherSuiteAsync(withClientCertificate: true);
+
+        Assert.DoesNotContain(SecurityEvents(logs), m => m.Contains("InvalidTLSCipherSuite", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// Runs a charge point (profile 2, or 3 with a client certificate) against a TLS 1.2 server whose only cipher suite
+    /// cannot be used with its key, until the server has refused three handshakes; returns the charge point's log.
+    /// </summary>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    private static async Task<LogCollector> ConnectToAServerSharingNoCipherSuiteAsync(bool withClientCertificate)
     {
         var root = TestPki.CreateRootCa("TLS Events Root", "Test CPO");
         using var serverCertificate = TestPki.IssueServerCertificate(root);
@@ -50,8 +75,9 @@ public sealed class TlsSecurityEventTests
             {
                 Identity = "CP-TLS-EVENTS",
                 CentralSystemUri = new Uri($"wss://127.0.0.1:{server.Port}/ocpp"),
-                SecurityProfile = 2,
-                Password = "tls-events-authorization-key",
+                SecurityProfile = withClientCertificate ? 3 : 2,
+                Password = withClientCertificate ? null : "tls-events-authorization-key",
+                ClientCertificate = withClientCertificate ? TestPki.IssueClientCertificate(root, "CP-TLS-EVENTS") : null,
                 DataDirectory = directory.FullName,
                 ReconnectMinDelay = TimeSpan.FromMilliseconds(200),
                 ReconnectMaxDelay = TimeSpan.FromSeconds(1),
@@ -62,9 +88,10 @@ public sealed class TlsSecurityEventTests
             await using var chargePoint = new ChargePointClient(options, new SimulatedChargePointHardware(1), loggerFactory);
             await chargePoint.StartAsync();
 
-            await Wait.UntilAsync(() => SecurityEvents(logs).Any(m => m.Contains("InvalidTLSCipherSuite", StringComparison.Ordinal)), Timeout, "the InvalidTLSCipherSuite security event");
-            Assert.True(server.Handshakes > 0, "the charge point reached the TLS server");
-            Assert.DoesNotContain(SecurityEvents(logs), m => m.Contains("InvalidTLSVersion", StringComparison.Ordinal) || m.Contains("InvalidCentralSystemCertificate", StringComparison.Ordinal));
+            // Refused handshakes, not just connections: the attempts reached the TLS layer and failed there.
+            await Wait.UntilAsync(() => server.RefusedHandshakes >= 3, Timeout, "three refused TLS handshakes");
+            await Task.Delay(300); // the last attempt's outcome reaches the engine's loop
+            return logs;
         }
         finally
         {
@@ -81,7 +108,7 @@ public sealed class TlsSecurityEventTests
         private readonly TcpListener _listener;
         private readonly CancellationTokenSource _stop = new();
         private readonly Task _loop;
-        private int _handshakes;
+        private int _refused;
 
         private TlsServer(SslServerAuthenticationOptions options)
         {
@@ -92,7 +119,8 @@ public sealed class TlsSecurityEventTests
 
         public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
-        public int Handshakes => Volatile.Read(ref _handshakes);
+        /// <summary>Handshakes the server side failed with an <see cref="AuthenticationException"/>.</summary>
+        public int RefusedHandshakes => Volatile.Read(ref _refused);
 
         public static TlsServer Start(SslServerAuthenticationOptions options) => new(options);
 
@@ -112,15 +140,18 @@ public sealed class TlsSecurityEventTests
 
                 using (client)
                 {
-                    Interlocked.Increment(ref _handshakes);
                     await using var tls = new SslStream(client.GetStream());
                     try
                     {
                         await tls.AuthenticateAsServerAsync(options, _stop.Token);
                     }
-                    catch (Exception e) when (e is AuthenticationException or IOException or OperationCanceledException)
+                    catch (AuthenticationException)
                     {
-                        // Refused, as intended.
+                        Interlocked.Increment(ref _refused);
+                    }
+                    catch (Exception e) when (e is IOException or OperationCanceledException)
+                    {
+                        // The client went away first.
                     }
                 }
             }
