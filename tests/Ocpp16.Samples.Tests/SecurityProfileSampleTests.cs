@@ -60,7 +60,7 @@ public sealed class SecurityProfileSampleTests : IAsyncDisposable
 
         // CP2 is a profile 2 charge point for the CSMS: plain ws is refused.
         var plain = rig.StartCharger("CP2", "--password", "cp2-authorization-key", "--data-dir", Path.Combine(_directory, "cp2-plain"));
-        await plain.WaitForOutputAsync("401", Timeout);
+        await plain.WaitForOutputAsync("status code '401'", Timeout); // the refused upgrade, not a port or path that holds 401
         await plain.DisposeAsync();
 
         // Profile 1 first, with the profile 3 URL configured.

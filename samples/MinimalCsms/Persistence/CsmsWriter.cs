@@ -119,16 +119,13 @@ internal sealed class CsmsWriter : IAsyncDisposable
 
     private void SignalCheckpoint()
     {
-        if (_checkpointDue.CurrentCount == 0)
+        try
         {
-            try
-            {
-                _checkpointDue.Release();
-            }
-            catch (SemaphoreFullException)
-            {
-                // Already signalled.
-            }
+            _checkpointDue.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // A checkpoint is already due.
         }
     }
 
@@ -167,6 +164,7 @@ internal sealed class CsmsWriter : IAsyncDisposable
         _checkpointStop.Cancel();
         _checkpointThread.Join();
         _checkpointStop.Dispose();
+        _checkpointDue.Dispose();
         _checkpointConnection.Dispose();
         lock (_gate)
         {

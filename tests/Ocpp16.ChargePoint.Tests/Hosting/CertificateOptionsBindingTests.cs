@@ -121,7 +121,6 @@ public sealed class CertificateOptionsBindingTests : IDisposable
         {
             ["ChargePoint:Identity"] = "CP-3",
             ["ChargePoint:CentralSystemUri"] = "wss://127.0.0.1:1/ocpp",
-            ["ChargePoint:Identity"] = "CP-BOUND",
             ["ChargePoint:DataDirectory"] = _directory,
             ["ChargePoint:SecurityProfile"] = "3",
             ["ChargePoint:CentralSystemRootCertificateFiles:0"] = "csms-root.pem",
