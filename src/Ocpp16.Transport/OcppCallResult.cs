@@ -90,10 +90,16 @@ public sealed class OcppCallResult
     /// <param name="uniqueId">The unique id of the CALL.</param>
     /// <param name="action">The action of the CALL.</param>
     /// <param name="timeout">The timeout that applied.</param>
-    /// <param name="payload">The UTF-8 JSON payload of the CALLRESULT (copied).</param>
+    /// <param name="payload">The UTF-8 JSON payload of the CALLRESULT, a JSON object (OCPP-J 1.6 §4.2.2; copied, and
+    /// validated only when the result is read against its response type).</param>
     /// <returns>The result.</returns>
-    public static OcppCallResult FromResult(string uniqueId, string action, TimeSpan timeout, ReadOnlySpan<byte> payload) =>
-        new(OcppCallStatus.Result, uniqueId, action, timeout) { Payload = payload.ToArray() };
+    /// <exception cref="ArgumentNullException"><paramref name="uniqueId"/> or <paramref name="action"/> is <see langword="null"/>.</exception>
+    public static OcppCallResult FromResult(string uniqueId, string action, TimeSpan timeout, ReadOnlySpan<byte> payload)
+    {
+        ArgumentNullException.ThrowIfNull(uniqueId);
+        ArgumentNullException.ThrowIfNull(action);
+        return new(OcppCallStatus.Result, uniqueId, action, timeout) { Payload = payload.ToArray() };
+    }
 
     /// <summary>A CALLERROR (OCPP-J 1.6 §4.2.3), as <see cref="FromResult"/>.</summary>
     /// <param name="uniqueId">The unique id of the CALL.</param>
@@ -101,12 +107,13 @@ public sealed class OcppCallResult
     /// <param name="timeout">The timeout that applied.</param>
     /// <param name="rawCode">The errorCode as received (an unknown code maps to GenericError in <see cref="ErrorCode"/>).</param>
     /// <param name="description">The errorDescription.</param>
-    /// <param name="details">The errorDetails JSON (copied; empty for none).</param>
+    /// <param name="details">The errorDetails JSON, a JSON object (OCPP-J 1.6 §4.2.3; copied; empty for none).</param>
     /// <returns>The result.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="uniqueId"/>, <paramref name="action"/> or <paramref name="rawCode"/> is <see langword="null"/>.</exception>
     public static OcppCallResult FromError(string uniqueId, string action, TimeSpan timeout, string rawCode, string? description, ReadOnlySpan<byte> details) =>
-        new(OcppCallStatus.Error, uniqueId, action, timeout)
+        new(OcppCallStatus.Error, uniqueId ?? throw new ArgumentNullException(nameof(uniqueId)), action ?? throw new ArgumentNullException(nameof(action)), timeout)
         {
-            ErrorCode = OcppErrorCodes.Parse(rawCode),
+            ErrorCode = OcppErrorCodes.Parse(rawCode ?? throw new ArgumentNullException(nameof(rawCode))),
             RawErrorCode = rawCode,
             ErrorDescription = description ?? string.Empty,
             ErrorDetails = details.IsEmpty ? ReadOnlyMemory<byte>.Empty : details.ToArray(),

@@ -34,6 +34,7 @@ public static class OcppTypedRpc
     /// <param name="timeout">The answer timeout; <see langword="null"/> for the connection's per-action or default timeout.</param>
     /// <param name="cancellationToken">Cancels waiting for the answer.</param>
     /// <returns>The validated response.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="connection"/> or <paramref name="request"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">The request violates its schema (nothing is sent).</exception>
     /// <exception cref="OcppCallErrorException">The peer answered CALLERROR.</exception>
     /// <exception cref="OcppTimeoutException">No answer within the timeout.</exception>
@@ -58,9 +59,11 @@ public static class OcppTypedRpc
     /// <param name="request">The request payload.</param>
     /// <param name="policy">Validation per action and direction; <see langword="null"/> for strict.</param>
     /// <param name="report">Receives every violation found; may be <see langword="null"/>.</param>
-    /// <param name="timeout">The answer timeout, passed to <paramref name="send"/>.</param>
+    /// <param name="timeout">The answer timeout, passed to <paramref name="send"/> as given (<see langword="null"/>: the
+    /// sender's per-action or default timeout).</param>
     /// <param name="cancellationToken">Cancels waiting.</param>
     /// <returns>The validated response.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="send"/> or <paramref name="request"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">The request violates its schema (nothing is sent).</exception>
     /// <exception cref="OcppCallErrorException">The peer answered CALLERROR.</exception>
     /// <exception cref="OcppTimeoutException">No answer within the timeout.</exception>

@@ -183,9 +183,13 @@ public static class OcppMetrics
     }
 
     /// <summary>Counts a payload that violated its schema on <c>ocpp16.validation.failures</c>.</summary>
+    /// <remarks>For facades built on the RPC layer (the library's Charge Point and Central System call it); an
+    /// application that calls it as well counts the violation twice.</remarks>
     /// <param name="violation">The violation reported by the validation.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="violation"/> is <see langword="null"/>.</exception>
     public static void RecordValidationFailure(OcppPayloadViolation violation)
     {
+        ArgumentNullException.ThrowIfNull(violation);
         if (s_validationFailures.Enabled)
         {
             s_validationFailures.Add(
@@ -202,12 +206,15 @@ public static class OcppMetrics
     internal static void RecordLateResponse() => s_lateResponses.Add(1);
 
     /// <summary>Adds one to <c>ocpp16.connected_charge_points</c>.</summary>
+    /// <remarks>For facades (the library's Central System calls it once per accepted connection and
+    /// <see cref="ChargePointDisconnected"/> once when it ends); an application that calls it too makes the gauge drift.</remarks>
     public static void ChargePointConnected() => s_connected.Add(1);
 
-    /// <summary>Subtracts one from <c>ocpp16.connected_charge_points</c>.</summary>
+    /// <summary>Subtracts one from <c>ocpp16.connected_charge_points</c>; pairs with <see cref="ChargePointConnected"/>.</summary>
     public static void ChargePointDisconnected() => s_connected.Add(-1);
 
-    /// <summary>Counts a connection attempt on <c>ocpp16.reconnects</c> unless it is the first.</summary>
+    /// <summary>Counts a connection attempt on <c>ocpp16.reconnects</c> unless it is the first (for facades: the
+    /// library's Charge Point calls it at each attempt).</summary>
     /// <param name="isFirstAttempt"><see langword="true"/> for the first attempt after start, which is not counted.</param>
     public static void RecordReconnect(bool isFirstAttempt)
     {
