@@ -1,5 +1,7 @@
 using Ocpp16.ChargePoint.Connectors;
+using Ocpp16.ChargePoint.Features.SmartCharging;
 using Ocpp16.ChargePoint.Hardware;
+using Ocpp16.Messages;
 
 namespace Ocpp16.ChargePoint.Engine;
 
@@ -133,8 +135,6 @@ internal sealed class ChargingLimitController : IConnectorStatusContributor
             return amperes;
         }
 
-        var voltage = sink?.NominalVoltage ?? IChargingLimitSink.DefaultNominalVoltage;
-        var phases = Math.Min(limit.NumberPhases ?? 3, sink?.NumberOfPhases ?? IChargingLimitSink.DefaultNumberOfPhases);
-        return (limit.LimitWatts ?? 0m) / (voltage * Math.Max(1, phases));
+        return ChargingSupply.Of(sink).Convert(limit.LimitWatts ?? 0m, ChargingRateUnitType.W, ChargingRateUnitType.A, limit.NumberPhases);
     }
 }

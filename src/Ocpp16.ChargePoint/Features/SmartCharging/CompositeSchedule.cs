@@ -223,6 +223,12 @@ internal sealed class InstalledChargingProfile
 /// <param name="MaximumCurrent">What a connector offers without a limit, in A per phase.</param>
 internal readonly record struct ChargingSupply(decimal Voltage, int Phases, decimal MaximumCurrent)
 {
+    /// <summary>The electrical figures of a sink (the interface's defaults without one).</summary>
+    public static ChargingSupply Of(Hardware.IChargingLimitSink? sink)
+        => sink is null
+            ? new ChargingSupply(Hardware.IChargingLimitSink.DefaultNominalVoltage, Hardware.IChargingLimitSink.DefaultNumberOfPhases, Hardware.IChargingLimitSink.DefaultMaximumCurrent)
+            : new ChargingSupply(sink.NominalVoltage, sink.NumberOfPhases, sink.MaximumCurrent);
+
     /// <summary>Converts a limit to <paramref name="unit"/>: W = A × V × phases (phases: the period's numberPhases, default 3, at most the station's).</summary>
     public decimal Convert(decimal value, ChargingRateUnitType from, ChargingRateUnitType unit, int? numberPhases)
     {

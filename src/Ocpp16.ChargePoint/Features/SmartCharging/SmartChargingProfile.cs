@@ -463,14 +463,8 @@ internal sealed class SmartChargingProfile : FeatureModule, IChargingLimitSource
             }
         }
 
-        return new ScheduleInputs(connectors.Count, starts, ids, Supply(Engine.Hardware.ChargingLimitSink));
+        return new ScheduleInputs(connectors.Count, starts, ids, ChargingSupply.Of(Engine.Hardware.ChargingLimitSink));
     }
-
-    /// <summary>The electrical figures of a sink (the interface's defaults without one).</summary>
-    public static ChargingSupply Supply(IChargingLimitSink? sink)
-        => sink is null
-            ? new ChargingSupply(IChargingLimitSink.DefaultNominalVoltage, IChargingLimitSink.DefaultNumberOfPhases, IChargingLimitSink.DefaultMaximumCurrent)
-            : new ChargingSupply(sink.NominalVoltage, sink.NumberOfPhases, sink.MaximumCurrent);
 
     /// <summary>ChargingScheduleAllowedChargingRateUnit as units, in its order.</summary>
     private List<ChargingRateUnitType> AllowedUnits()
