@@ -263,17 +263,24 @@ public sealed class OcppCluster : IOcppClusterReceiver
     /// </summary>
     internal async ValueTask<OcppCallResult> CallAsync(ClusterChargePoint owner, string action, IOcppJsonWritable payload, TimeSpan timeout, CancellationToken cancellationToken)
     {
+        // As a local call: positive or Timeout.InfiniteTimeSpan.
+        if (timeout != Timeout.InfiniteTimeSpan && timeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "The timeout must be positive or Timeout.InfiniteTimeSpan.");
+        }
+
         var json = ClusterJson.Payload(payload);
-        var deadline = _time.GetTimestamp();
+        var started = _time.GetTimestamp();
         for (var attempt = 0; ; attempt++)
         {
+            var remaining = Remaining(timeout, _time.GetElapsedTime(started));
             if (owner.NodeId == NodeId && _centralSystem.Registry.TryGet(owner.Id, out var local))
             {
                 // It moved here.
-                return await local.SendAsync((Messages.IOcppRequest)payload, timeout - _time.GetElapsedTime(deadline), cancellationToken).ConfigureAwait(false);
+                return await local.SendAsync((Messages.IOcppRequest)payload, remaining, cancellationToken).ConfigureAwait(false);
             }
 
-            var result = await CallOnceAsync(owner, action, json, timeout - _time.GetElapsedTime(deadline), cancellationToken).ConfigureAwait(false);
+            var result = await CallOnceAsync(owner, action, json, remaining, cancellationToken).ConfigureAwait(false);
             if (result.Result is { } done)
             {
                 return done;
@@ -281,7 +288,7 @@ public sealed class OcppCluster : IOcppClusterReceiver
 
             // Not held by that node: follow the charge point if the directory knows a newer owner.
             if (attempt < 2 && _directory.TryGetValue(owner.Id, out var now) && (now.NodeId != owner.NodeId || now.ConnectedAt != owner.ConnectedAt)
-                && timeout > _time.GetElapsedTime(deadline))
+                && (timeout == Timeout.InfiniteTimeSpan || timeout > _time.GetElapsedTime(started)))
             {
                 owner = now;
                 continue;
@@ -291,11 +298,47 @@ public sealed class OcppCluster : IOcppClusterReceiver
         }
     }
 
+    /// <summary>The longest timeout a timer takes (about 49.7 days); a longer finite one is clamped to it.</summary>
+    private static readonly TimeSpan MaxTimeout = TimeSpan.FromMilliseconds(uint.MaxValue - 1.0);
+
+    /// <summary>What is left of <paramref name="timeout"/> after <paramref name="elapsed"/>: infinite stays infinite, a finite one is at least 1 ms and at most <see cref="MaxTimeout"/>.</summary>
+    internal static TimeSpan Remaining(TimeSpan timeout, TimeSpan elapsed)
+    {
+        if (timeout == Timeout.InfiniteTimeSpan)
+        {
+            return Timeout.InfiniteTimeSpan;
+        }
+
+        var left = timeout > MaxTimeout ? MaxTimeout - elapsed : timeout - elapsed;
+        return left < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : left > MaxTimeout ? MaxTimeout : left;
+    }
+
+    /// <summary>The timeout carried with a routed CALL, in whole milliseconds: 0 for infinite, else 1 to <see cref="MaxTimeout"/>.</summary>
+    internal static long ToTimeoutMs(TimeSpan timeout)
+        => timeout == Timeout.InfiniteTimeSpan ? 0 : (long)Math.Clamp(Math.Ceiling(timeout.TotalMilliseconds), 1, MaxTimeout.TotalMilliseconds);
+
+    /// <summary>The timeout of a routed CALL at its owner, from <see cref="ClusterMessage.TimeoutMs"/> (0 or less: infinite).</summary>
+    internal static TimeSpan FromTimeoutMs(long timeoutMs)
+        => timeoutMs <= 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromMilliseconds(Math.Min(timeoutMs, (long)MaxTimeout.TotalMilliseconds));
+
+    /// <summary>How long the caller waits for the owner's reply: the call's timeout plus the grace, at most <see cref="MaxTimeout"/>; infinite for an infinite call.</summary>
+    private TimeSpan ExpiryOf(TimeSpan timeout)
+        => timeout == Timeout.InfiniteTimeSpan
+            ? Timeout.InfiniteTimeSpan
+            : TimeSpan.FromMilliseconds(Math.Min(timeout.TotalMilliseconds + _options.RoutingGrace.TotalMilliseconds, MaxTimeout.TotalMilliseconds));
+
     private async ValueTask<(OcppCallResult? Result, string RequestId)> CallOnceAsync(ClusterChargePoint owner, string action, string payload, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var requestId = Guid.NewGuid().ToString("N");
         var pending = new PendingCall(owner.NodeId, owner.Id, action, requestId, timeout);
         _pending[requestId] = pending;
+
+        // The expiry runs from before the send, and also gives up a send stuck on the broker (a call never hangs).
+        var expiryTime = ExpiryOf(timeout);
+        await using var expiry = expiryTime == Timeout.InfiniteTimeSpan
+            ? null
+            : _time.CreateTimer(static state => ((PendingCall)state!).Expire(), pending, expiryTime, Timeout.InfiniteTimeSpan);
+        using var sending = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, pending.Expired);
         try
         {
             var message = ClusterJson.Serialize(new ClusterMessage
@@ -306,14 +349,25 @@ public sealed class OcppCluster : IOcppClusterReceiver
                 RequestId = requestId,
                 Action = action,
                 Payload = payload,
-                TimeoutMs = Math.Max(1, (long)timeout.TotalMilliseconds),
+                TimeoutMs = ToTimeoutMs(timeout),
             });
-            if (!_nodes.ContainsKey(owner.NodeId) || !await TrySendAsync(owner.NodeId, message, cancellationToken).ConfigureAwait(false))
+            bool sent;
+            try
+            {
+                sent = _nodes.ContainsKey(owner.NodeId) && await TrySendAsync(owner.NodeId, message, sending.Token).AsTask().WaitAsync(sending.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (pending.Expired.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                // The send outlived the call's timeout plus the grace (even one that ignores its token): the call ended
+                // with OcppTimeoutException.
+                sent = true;
+            }
+
+            if (!sent)
             {
                 return (OcppCallResult.FromDisconnect(requestId, action, timeout), requestId);
             }
 
-            await using var expiry = _time.CreateTimer(static state => ((PendingCall)state!).Expire(), pending, timeout + _options.RoutingGrace, Timeout.InfiniteTimeSpan);
             return (await pending.Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false), requestId);
         }
         finally
@@ -498,7 +552,7 @@ public sealed class OcppCluster : IOcppClusterReceiver
     private async Task ExecuteAsync(ClusterMessage request)
     {
         var action = request.Action ?? string.Empty;
-        var timeout = TimeSpan.FromMilliseconds(Math.Max(1, request.TimeoutMs));
+        var timeout = FromTimeoutMs(request.TimeoutMs);
         ClusterMessage reply;
         try
         {
@@ -535,6 +589,12 @@ public sealed class OcppCluster : IOcppClusterReceiver
                 };
             }
         }
+        catch (Exception e) when (e is ObjectDisposedException or OcppConnectionClosedException)
+        {
+            // First: ObjectDisposedException derives from InvalidOperationException, and a disposed connection is a
+            // closed one (OcppConnectionClosedException at the caller), not a refused call.
+            reply = Reply(request, ReplyStatus.Disconnected);
+        }
         catch (InvalidOperationException e)
         {
             reply = new ClusterMessage { Kind = ClusterKinds.Reply, Node = NodeId, RequestId = request.RequestId, Status = ReplyStatus.Refused, ErrorDescription = e.Message };
@@ -542,10 +602,6 @@ public sealed class OcppCluster : IOcppClusterReceiver
         catch (ArgumentException e)
         {
             reply = new ClusterMessage { Kind = ClusterKinds.Reply, Node = NodeId, RequestId = request.RequestId, Status = ReplyStatus.Invalid, ErrorDescription = e.Message };
-        }
-        catch (Exception e) when (e is ObjectDisposedException or OcppConnectionClosedException)
-        {
-            reply = Reply(request, ReplyStatus.Disconnected);
         }
 
         await SendQuietlyAsync(request.Node, reply).ConfigureAwait(false);
@@ -650,7 +706,16 @@ public sealed class OcppCluster : IOcppClusterReceiver
             }
         }
 
-        public void Expire() => Completion.TrySetResult(OcppCallResult.FromTimeout(requestId, action, timeout));
+        private readonly CancellationTokenSource _expired = new();
+
+        /// <summary>Cancelled when the call expired (its timeout plus the grace passed): gives up a send still in progress.</summary>
+        public CancellationToken Expired => _expired.Token;
+
+        public void Expire()
+        {
+            Completion.TrySetResult(OcppCallResult.FromTimeout(requestId, action, timeout));
+            _expired.Cancel();
+        }
 
         public void Disconnect() => Completion.TrySetResult(OcppCallResult.FromDisconnect(requestId, action, timeout));
     }
