@@ -294,6 +294,50 @@ public sealed class ClusterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ConnectionEvents_FireForThisNodesOwnChargePoints_Once()
+    {
+        var b = await NodeAsync("b");
+        var connected = new System.Collections.Concurrent.ConcurrentQueue<ClusterChargePoint>();
+        var disconnected = new System.Collections.Concurrent.ConcurrentQueue<ClusterChargePoint>();
+        b.CentralSystem.Cluster!.ChargePointConnected += (_, cp) => connected.Enqueue(cp);
+        b.CentralSystem.Cluster.ChargePointDisconnected += (_, cp) => disconnected.Enqueue(cp);
+
+        var client = await ConnectAsync(b, "CP-1", new ScriptedChargePoint());
+        await WaitUntilAsync(() => !connected.IsEmpty, "B raises ChargePointConnected for its own charge point");
+        await client.DisposeAsync();
+        await WaitUntilAsync(() => !disconnected.IsEmpty, "B raises ChargePointDisconnected for its own charge point");
+
+        // Give an echo of B's own broadcasts time to arrive: it must not raise the events a second time.
+        await Task.Delay(Heartbeat * 3);
+        Assert.Equal(("CP-1", "b", true), Assert.Single(connected) is var c ? (c.Id, c.NodeId, c.IsLocal) : default);
+        Assert.Equal(("CP-1", "b", true), Assert.Single(disconnected) is var d ? (d.Id, d.NodeId, d.IsLocal) : default);
+    }
+
+    [Fact]
+    public async Task SessionChange_FromANodeThatNoLongerOwnsTheChargePoint_IsIgnored()
+    {
+        var a = await NodeAsync("a");
+        var b = await NodeAsync("b");
+        var client = await ConnectAsync(b, "CP-1", new ScriptedChargePoint());
+        await WaitOwnedAsync(a, "CP-1", "b");
+        await client.Connection.CallAsync("StatusNotification", new RawJson("{\"connectorId\":2,\"errorCode\":\"NoError\",\"status\":\"Available\"}"), Timeouts.Await).AsTask().WaitAsync(Timeouts.Await);
+        Assert.True(b.CentralSystem.TryGetSession("CP-1", out var owners));
+        var stale = owners.ToSnapshot(withSecurityEvents: false);
+        await client.Connection.CallAsync("StatusNotification", new RawJson("{\"connectorId\":2,\"errorCode\":\"NoError\",\"status\":\"Charging\"}"), Timeouts.Await).AsTask().WaitAsync(Timeouts.Await);
+        await WaitUntilAsync(() => a.CentralSystem.TryGetSession("CP-1", out var s) && s.GetConnector(2)?.Status == ChargePointStatus.Charging, "A sees Charging");
+
+        // A late session change of CP-1 from another node (its previous owner), then a marker from that node.
+        await using var old = _network.CreateBus();
+        await old.StartAsync("old", new IgnoringReceiver(), CancellationToken.None);
+        await old.BroadcastAsync(ClusterJson.Serialize(new ClusterMessage { Kind = ClusterKinds.Session, Node = "old", ChargePoint = "CP-1", Session = stale }), CancellationToken.None);
+        await old.BroadcastAsync(ClusterJson.Serialize(new ClusterMessage { Kind = ClusterKinds.Owned, Node = "old", ChargePoint = "CP-MARK", ConnectedAt = DateTimeOffset.UtcNow }), CancellationToken.None);
+        await WaitOwnedAsync(a, "CP-MARK", "old");
+
+        Assert.True(a.CentralSystem.TryGetSession("CP-1", out var shared));
+        Assert.Equal(ChargePointStatus.Charging, shared.GetConnector(2)?.Status);
+    }
+
+    [Fact]
     public async Task NodeJoiningLater_LearnsWhatTheOthersHold()
     {
         var b = await NodeAsync("b");

@@ -215,9 +215,15 @@ public sealed class OcppCluster : IOcppClusterReceiver
     internal void OnLocalConnected(ConnectedChargePoint chargePoint)
     {
         var entry = new ClusterChargePoint(chargePoint.Id, NodeId, chargePoint.ConnectedAt, chargePoint.RemoteAddress, IsLocal: true);
+        var changed = !_directory.TryGetValue(chargePoint.Id, out var previous) || previous.NodeId != entry.NodeId || previous.ConnectedAt != entry.ConnectedAt;
         _directory[chargePoint.Id] = entry;
         chargePoint.Session.Changed += OnLocalSessionChanged;
         _ = BroadcastAsync(Owned(chargePoint));
+        if (changed)
+        {
+            // This node's own Owned broadcast is not applied on receipt (m.Node == NodeId): this is the only raise.
+            Raise(ChargePointConnected, entry);
+        }
     }
 
     /// <summary>The announcement that this node holds <paramref name="chargePoint"/>, with its session.</summary>
@@ -239,9 +245,10 @@ public sealed class OcppCluster : IOcppClusterReceiver
             return; // Another local connection of the same identity is still open (AllowBoth, or the replacement).
         }
 
-        if (_directory.TryGetValue(chargePoint.Id, out var entry) && entry.NodeId == NodeId)
+        if (_directory.TryGetValue(chargePoint.Id, out var entry) && entry.NodeId == NodeId
+            && _directory.TryRemove(new KeyValuePair<string, ClusterChargePoint>(chargePoint.Id, entry)))
         {
-            _directory.TryRemove(new KeyValuePair<string, ClusterChargePoint>(chargePoint.Id, entry));
+            Raise(ChargePointDisconnected, entry);
         }
 
         _ = BroadcastAsync(new ClusterMessage { Kind = ClusterKinds.Released, Node = NodeId, ChargePoint = chargePoint.Id, ConnectedAt = chargePoint.ConnectedAt });
@@ -457,7 +464,12 @@ public sealed class OcppCluster : IOcppClusterReceiver
 
                 break;
             case ClusterKinds.Session when m.Node != NodeId && m.ChargePoint is { } id && m.Session is { } session:
-                ApplySession(id, session);
+                // Only from the node that owns it now: a late change from a previous owner must not overwrite the live session.
+                if (_directory.TryGetValue(id, out var owner) && owner.NodeId == m.Node && !owner.IsLocal)
+                {
+                    ApplySession(id, session);
+                }
+
                 break;
             case ClusterKinds.Call:
                 _ = ExecuteAsync(m);
