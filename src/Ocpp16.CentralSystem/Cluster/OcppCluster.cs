@@ -29,10 +29,11 @@ public sealed record ClusterChargePoint(string Id, string NodeId, DateTimeOffset
 /// with the charge point's answer (CALLRESULT or <see cref="OcppCallErrorException"/>), <see cref="OcppTimeoutException"/>
 /// when the charge point did not answer within the call's timeout (carried with the request: the owner waits the
 /// remaining time, no second timeout applies) or the owner's answer did not come within that timeout plus
-/// <see cref="OcppClusterOptions.RoutingGrace"/>, or <see cref="OcppConnectionClosedException"/> when the charge point is
+/// <see cref="OcppClusterOptions.RoutingGrace"/> (counted from the send, so a send stuck on the bus ends the same way;
+/// a call with <see cref="Timeout.InfiniteTimeSpan"/> has neither timeout, as a local one), or <see cref="OcppConnectionClosedException"/> when the charge point is
 /// not connected to its owner any more, the owner is not reachable (its queue is gone: at once), or the owner left the
 /// cluster while the call was in flight (see below; the CALL may or may not have reached the charge point, as when a
-/// local connection drops mid-call). A call never hangs.</para>
+/// local connection drops mid-call). A call with a finite timeout never hangs.</para>
 /// <para><b>Node loss.</b> Every <see cref="OcppClusterOptions.HeartbeatInterval"/> each node broadcasts a sign of life
 /// and sends one straight to every other node. A node whose process dies is taken for dead at the next of these sends
 /// when the bus can tell that its address is gone (RabbitMQ deletes a node's queue as soon as its connection drops:
@@ -78,20 +79,49 @@ public sealed class OcppCluster : IOcppClusterReceiver
     /// <summary>Every charge point connected to a node of the cluster now.</summary>
     public IReadOnlyCollection<ClusterChargePoint> ChargePoints => [.. _directory.Values];
 
-    /// <summary>Raised when a charge point connected to a node (this one included). Runs on the bus's thread.</summary>
+    /// <summary>
+    /// Raised when a charge point connected to a node, this one included (<see cref="ClusterChargePoint.IsLocal"/> tells
+    /// which), once per new connection known to this node: for this node's own charge points on the thread that accepted
+    /// the WebSocket connection; for another node's, on the bus's thread when its announcement arrives, which also covers
+    /// a charge point that moved to (or reconnected on) another node and the charge points a node announces when it
+    /// joins or its bus recovers. A move raises this event for the new connection only, not
+    /// <see cref="ChargePointDisconnected"/> for the old one. An exception a handler throws is logged and the other handlers run.
+    /// </summary>
     public event EventHandler<ClusterChargePoint>? ChargePointConnected;
 
-    /// <summary>Raised when a charge point's connection to a node closed, or its node left the cluster. Runs on the bus's thread.</summary>
+    /// <summary>
+    /// Raised when a charge point that this node knows as connected is gone: its connection to this node closed (on the
+    /// thread that ran the connection, when no other local connection of the identity is left); another node announced
+    /// that its connection there closed (on the bus's thread); or its node left the cluster (see <see cref="NodeLeft"/>
+    /// for that thread), once for each of that node's charge points, before <see cref="NodeLeft"/>. Not raised for a
+    /// charge point that moved to another node (see <see cref="ChargePointConnected"/>). An exception a handler throws is
+    /// logged and the other handlers run.
+    /// </summary>
     public event EventHandler<ClusterChargePoint>? ChargePointDisconnected;
 
     /// <summary>
-    /// Raised when the session state of a charge point connected to another node changed there (boot information,
-    /// registration status, connector statuses, heartbeat), after this node's copy (<see cref="OcppCentralSystem.TryGetSession"/>)
-    /// was updated. Runs on the bus's thread.
+    /// Raised after this node's copy of the session of a charge point connected to another node
+    /// (<see cref="OcppCentralSystem.TryGetSession"/>) was updated from its owner: when the owner announces that it holds
+    /// the charge point (a new connection, the charge point moving there, a node joining or a bus recovering: the whole
+    /// session, security events included), and when the session changed on the owner: a BootNotification (boot
+    /// information, registration status and heartbeat interval, OCPP 1.6 §4.2), a StatusNotification (connector
+    /// statuses, §4.9), a Heartbeat (§4.6), a FirmwareStatusNotification (§4.5), DiagnosticsStatusNotification (§4.4),
+    /// LogStatusNotification or SignedFirmwareStatusNotification (transfer statuses, Security Whitepaper), a
+    /// SecurityEventNotification (security events), the charge point's answer to a CertificateSigned. Only changes
+    /// from the node the directory says owns the charge point are applied (a late one from a previous owner is dropped).
+    /// Not raised for this node's own charge points (see <see cref="ChargePointSession"/>). Runs on the bus's thread; an
+    /// exception a handler throws is logged and the other handlers run.
     /// </summary>
     public event EventHandler<ChargePointSession>? SessionChanged;
 
-    /// <summary>Raised when a node left the cluster (no sign of life for <see cref="OcppClusterOptions.NodeTimeout"/>). Runs on a timer thread.</summary>
+    /// <summary>
+    /// Raised with a node's id when it left the cluster, after its charge points were forgotten (each with
+    /// <see cref="ChargePointDisconnected"/>) and its calls in flight ended with <see cref="OcppConnectionClosedException"/>:
+    /// when it announced that it stopped (on the bus's thread), when a sign of life sent straight to it was refused (its
+    /// address is gone: on a thread-pool thread after the heartbeat), or when it gave no sign of life for
+    /// <see cref="OcppClusterOptions.NodeTimeout"/> (on the heartbeat timer's thread). Raised again if the node comes back
+    /// and leaves again. An exception a handler throws is logged and the other handlers run.
+    /// </summary>
     public event EventHandler<string>? NodeLeft;
 
     /// <summary>Finds the node that owns a charge point.</summary>
