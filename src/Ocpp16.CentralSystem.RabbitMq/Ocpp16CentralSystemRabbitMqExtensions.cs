@@ -22,7 +22,16 @@ public static class Ocpp16CentralSystemRabbitMqExtensions
     /// <param name="configureBroker">Sets <see cref="RabbitMqScaleOutOptions.Broker"/> and the rest.</param>
     /// <param name="configureCluster">Configures <see cref="OcppClusterOptions"/> (node id, liveness timings); optional.</param>
     /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     /// <exception cref="InvalidOperationException">A cluster bus is already registered.</exception>
+    /// <remarks>
+    /// At start (<c>IHost.StartAsync</c>), not here: invalid <see cref="RabbitMqScaleOutOptions"/> or
+    /// <see cref="OcppClusterOptions"/> fail it with <see cref="OptionsValidationException"/> (every problem named, no
+    /// password); a broker that cannot be reached (refused, unknown host, bad credentials or virtual host, TLS failure)
+    /// fails it with <see cref="InvalidOperationException"/> naming the broker without its credentials, the client's
+    /// <c>BrokerUnreachableException</c> as inner exception; a broker that refuses the declaration of the node's exchanges
+    /// or queue fails it with the client's <c>OperationInterruptedException</c>.
+    /// </remarks>
     public static Ocpp16CentralSystemBuilder AddRabbitMqScaleOut(this Ocpp16CentralSystemBuilder builder, Action<RabbitMqScaleOutOptions> configureBroker, Action<OcppClusterOptions>? configureCluster = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -40,7 +49,16 @@ public static class Ocpp16CentralSystemRabbitMqExtensions
     /// <param name="builder">The Central System registration.</param>
     /// <param name="configuration">The section, e.g. <c>builder.Configuration.GetSection("ScaleOut")</c>.</param>
     /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     /// <exception cref="InvalidOperationException">A cluster bus is already registered.</exception>
+    /// <remarks>
+    /// At start (<c>IHost.StartAsync</c>), not here: invalid <see cref="RabbitMqScaleOutOptions"/> or
+    /// <see cref="OcppClusterOptions"/> fail it with <see cref="OptionsValidationException"/> (every problem named, no
+    /// password); a broker that cannot be reached (refused, unknown host, bad credentials or virtual host, TLS failure)
+    /// fails it with <see cref="InvalidOperationException"/> naming the broker without its credentials, the client's
+    /// <c>BrokerUnreachableException</c> as inner exception; a broker that refuses the declaration of the node's exchanges
+    /// or queue fails it with the client's <c>OperationInterruptedException</c>.
+    /// </remarks>
     public static Ocpp16CentralSystemBuilder AddRabbitMqScaleOut(this Ocpp16CentralSystemBuilder builder, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(builder);

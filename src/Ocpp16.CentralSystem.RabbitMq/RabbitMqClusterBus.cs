@@ -133,6 +133,26 @@ internal sealed class RabbitMqClusterBus(RabbitMqScaleOutOptions options, ILogge
             await publishing.ConfigureAwait(false);
         }
 
+        // The channels first, then the connection that carries them.
+        foreach (var channel in new[] { _publisher, _sender, _consumer })
+        {
+            if (channel is null)
+            {
+                continue;
+            }
+
+            try
+            {
+                await channel.CloseAsync().ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is AlreadyClosedException or OperationInterruptedException or IOException or ObjectDisposedException)
+            {
+                // Already gone with its connection.
+            }
+
+            await channel.DisposeAsync().ConfigureAwait(false);
+        }
+
         if (_connection is { } connection)
         {
             try
@@ -156,8 +176,9 @@ internal sealed class RabbitMqClusterBus(RabbitMqScaleOutOptions options, ILogge
             {
                 await _publisher!.BasicPublishAsync(_broadcastExchange, string.Empty, message).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is AlreadyClosedException or OperationInterruptedException or IOException or ObjectDisposedException)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
+                // Whatever the failure, the loop goes on: ending it would leave every later broadcast queued forever.
                 RabbitMqLog.BroadcastDropped(logger, _nodeId, e);
             }
         }

@@ -4,12 +4,15 @@ namespace Ocpp16.CentralSystem.RabbitMq;
 
 /// <summary>
 /// The RabbitMQ broker of a Central System cluster (<c>AddRabbitMqScaleOut</c>). The nodes that use the same broker,
-/// virtual host and <see cref="Exchange"/> form one cluster. Each property's documentation states its default.
+/// virtual host and <see cref="Exchange"/> form one cluster. Each property's documentation states its default and its
+/// limits; they are checked when the application starts, which then fails with <see cref="OptionsValidationException"/>
+/// naming every option out of bounds (a message never holds the broker's password).
 /// </summary>
 public sealed class RabbitMqScaleOutOptions
 {
     /// <summary>
-    /// The broker: <c>amqp://user:password@host:5672/vhost</c>, or <c>amqps://…</c> for TLS (port 5671). Required. The
+    /// The broker: <c>amqp://user:password@host:5672/vhost</c>, or <c>amqps://…</c> for TLS (port 5671). Required, an
+    /// absolute <c>amqp</c> or <c>amqps</c> URI (a configured text that is not a URI is reported as such). The
     /// password is never logged (the logs name host, port and virtual host only). In configuration: the <c>RabbitMq</c>
     /// key of the section (e.g. <c>--ScaleOut:RabbitMq=amqp://guest:guest@localhost/</c>).
     /// </summary>
@@ -22,12 +25,12 @@ public sealed class RabbitMqScaleOutOptions
     /// </summary>
     public string Exchange { get; set; } = "ocpp16";
 
-    /// <summary>How long to wait between attempts to reconnect to the broker after the connection is lost. Default 2 s.</summary>
+    /// <summary>How long to wait between attempts to reconnect to the broker after the connection is lost. Must be positive. Default 2 s.</summary>
     public TimeSpan RecoveryInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
     /// The AMQP heartbeat requested from the broker: a silent broker connection is taken for lost after about twice this
-    /// long. Default 10 s.
+    /// long. At least 1 s (the AMQP heartbeat is in whole seconds). Default 10 s.
     /// </summary>
     public TimeSpan BrokerHeartbeat { get; set; } = TimeSpan.FromSeconds(10);
 

@@ -82,6 +82,7 @@ public sealed class ClusterTests : IAsyncLifetime
         var e = await Assert.ThrowsAsync<OcppCallErrorException>(() => remote.ResetAsync(ResetType.Soft).WaitAsync(Timeouts.Await));
         Assert.Equal(OcppErrorCode.NotSupported, e.ErrorCode);
         Assert.Equal("no reset here", e.ErrorDescription);
+        Assert.Equal("{\"why\":\"fixed\"}", e.ErrorDetailsJson);
 
         // The connection lives on.
         Assert.Equal(ClearCacheStatus.Accepted, (await remote.ClearCacheAsync().WaitAsync(Timeouts.Await)).Status);
@@ -90,17 +91,48 @@ public sealed class ClusterTests : IAsyncLifetime
     [Fact]
     public async Task RoutedCall_ChargePointSilent_ThrowsTimeout_WithTheCallersTimeout()
     {
-        var a = await NodeAsync("a");
-        var b = await NodeAsync("b");
+        // A grace far longer than the call's timeout: only the owner applying the carried timeout ends the call early.
+        var a = await NodeAsync("a", routingGrace: TimeSpan.FromSeconds(20));
+        var b = await NodeAsync("b", routingGrace: TimeSpan.FromSeconds(20));
         var station = new SilentChargePoint();
         await ConnectAsync(b, "CP-1", station);
         var remote = await RemoteAsync(a, "CP-1", "b");
 
+        var elapsed = System.Diagnostics.Stopwatch.StartNew();
         var e = await Assert.ThrowsAsync<OcppTimeoutException>(() => remote.ResetAsync(new ResetRequest { Type = ResetType.Soft }, TimeSpan.FromMilliseconds(300)).WaitAsync(Timeouts.Await));
         Assert.Equal("Reset", e.Action);
+        Assert.True(elapsed.Elapsed < TimeSpan.FromSeconds(10), $"the owner timed the CALL out, not the caller's grace ({elapsed.Elapsed})");
 
         // The owner ran the CALL with the caller's timeout: the charge point saw it once.
         Assert.Equal(1, station.Calls);
+    }
+
+    [Fact]
+    public async Task RoutedCall_WithAnInfiniteTimeout_WaitsForTheAnswer()
+    {
+        var a = await NodeAsync("a");
+        var b = await NodeAsync("b");
+        var station = new SlowChargePoint(TimeSpan.FromMilliseconds(300));
+        await ConnectAsync(b, "CP-1", station);
+        var remote = await RemoteAsync(a, "CP-1", "b");
+
+        // Valid for a local call; the owner must not turn it into a 1 ms timeout.
+        var reset = await remote.ResetAsync(new ResetRequest { Type = ResetType.Soft }, Timeout.InfiniteTimeSpan).WaitAsync(Timeouts.Await);
+        Assert.Equal(ResetStatus.Accepted, reset.Status);
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => remote.ResetAsync(new ResetRequest { Type = ResetType.Soft }, TimeSpan.FromSeconds(-2)));
+    }
+
+    [Fact]
+    public async Task RoutedCall_SendStuckOnTheBus_EndsWithTimeoutAfterTheGrace()
+    {
+        var a = await NodeAsync("a", stuckCalls: true);
+        var b = await NodeAsync("b");
+        await ConnectAsync(b, "CP-1", new ScriptedChargePoint());
+        var remote = await RemoteAsync(a, "CP-1", "b");
+
+        // The bus never completes the send of the CALL (a publish waiting for a broker confirm): the call does not hang.
+        var e = await Assert.ThrowsAsync<OcppTimeoutException>(() => remote.ResetAsync(new ResetRequest { Type = ResetType.Soft }, TimeSpan.FromMilliseconds(200)).WaitAsync(Timeouts.Await));
+        Assert.Equal("Reset", e.Action);
     }
 
     [Fact]
@@ -262,6 +294,50 @@ public sealed class ClusterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ConnectionEvents_FireForThisNodesOwnChargePoints_Once()
+    {
+        var b = await NodeAsync("b");
+        var connected = new System.Collections.Concurrent.ConcurrentQueue<ClusterChargePoint>();
+        var disconnected = new System.Collections.Concurrent.ConcurrentQueue<ClusterChargePoint>();
+        b.CentralSystem.Cluster!.ChargePointConnected += (_, cp) => connected.Enqueue(cp);
+        b.CentralSystem.Cluster.ChargePointDisconnected += (_, cp) => disconnected.Enqueue(cp);
+
+        var client = await ConnectAsync(b, "CP-1", new ScriptedChargePoint());
+        await WaitUntilAsync(() => !connected.IsEmpty, "B raises ChargePointConnected for its own charge point");
+        await client.DisposeAsync();
+        await WaitUntilAsync(() => !disconnected.IsEmpty, "B raises ChargePointDisconnected for its own charge point");
+
+        // Give an echo of B's own broadcasts time to arrive: it must not raise the events a second time.
+        await Task.Delay(Heartbeat * 3);
+        Assert.Equal(("CP-1", "b", true), Assert.Single(connected) is var c ? (c.Id, c.NodeId, c.IsLocal) : default);
+        Assert.Equal(("CP-1", "b", true), Assert.Single(disconnected) is var d ? (d.Id, d.NodeId, d.IsLocal) : default);
+    }
+
+    [Fact]
+    public async Task SessionChange_FromANodeThatNoLongerOwnsTheChargePoint_IsIgnored()
+    {
+        var a = await NodeAsync("a");
+        var b = await NodeAsync("b");
+        var client = await ConnectAsync(b, "CP-1", new ScriptedChargePoint());
+        await WaitOwnedAsync(a, "CP-1", "b");
+        await client.Connection.CallAsync("StatusNotification", new RawJson("{\"connectorId\":2,\"errorCode\":\"NoError\",\"status\":\"Available\"}"), Timeouts.Await).AsTask().WaitAsync(Timeouts.Await);
+        Assert.True(b.CentralSystem.TryGetSession("CP-1", out var owners));
+        var stale = owners.ToSnapshot(withSecurityEvents: false);
+        await client.Connection.CallAsync("StatusNotification", new RawJson("{\"connectorId\":2,\"errorCode\":\"NoError\",\"status\":\"Charging\"}"), Timeouts.Await).AsTask().WaitAsync(Timeouts.Await);
+        await WaitUntilAsync(() => a.CentralSystem.TryGetSession("CP-1", out var s) && s.GetConnector(2)?.Status == ChargePointStatus.Charging, "A sees Charging");
+
+        // A late session change of CP-1 from another node (its previous owner), then a marker from that node.
+        await using var old = _network.CreateBus();
+        await old.StartAsync("old", new IgnoringReceiver(), CancellationToken.None);
+        await old.BroadcastAsync(ClusterJson.Serialize(new ClusterMessage { Kind = ClusterKinds.Session, Node = "old", ChargePoint = "CP-1", Session = stale }), CancellationToken.None);
+        await old.BroadcastAsync(ClusterJson.Serialize(new ClusterMessage { Kind = ClusterKinds.Owned, Node = "old", ChargePoint = "CP-MARK", ConnectedAt = DateTimeOffset.UtcNow }), CancellationToken.None);
+        await WaitOwnedAsync(a, "CP-MARK", "old");
+
+        Assert.True(a.CentralSystem.TryGetSession("CP-1", out var shared));
+        Assert.Equal(ChargePointStatus.Charging, shared.GetConnector(2)?.Status);
+    }
+
+    [Fact]
     public async Task NodeJoiningLater_LearnsWhatTheOthersHold()
     {
         var b = await NodeAsync("b");
@@ -299,17 +375,17 @@ public sealed class ClusterTests : IAsyncLifetime
 
     // ------------------------------------------------------------------ support
 
-    private async Task<CentralSystemHost> NodeAsync(string id, Action<CentralSystemOptions>? options = null, TimeSpan? nodeTimeout = null)
+    private async Task<CentralSystemHost> NodeAsync(string id, Action<CentralSystemOptions>? options = null, TimeSpan? nodeTimeout = null, TimeSpan? routingGrace = null, bool stuckCalls = false)
     {
         var host = await CentralSystemHost.StartAsync(
             cs =>
             {
-                cs.AddScaleOut(_ => _network.CreateBus(), o =>
+                cs.AddScaleOut(_ => stuckCalls ? new StuckCallsBus(_network.CreateBus()) : _network.CreateBus(), o =>
                 {
                     o.NodeId = id;
                     o.HeartbeatInterval = Heartbeat;
                     o.NodeTimeout = nodeTimeout ?? NodeTimeout;
-                    o.RoutingGrace = TimeSpan.FromMilliseconds(500);
+                    o.RoutingGrace = routingGrace ?? TimeSpan.FromMilliseconds(500);
                 });
             },
             options);
@@ -367,6 +443,46 @@ public sealed class ClusterTests : IAsyncLifetime
             Interlocked.Increment(ref _calls);
             await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
             return OcppResponse.Error(OcppErrorCode.InternalError, "unreachable");
+        }
+    }
+
+    /// <summary>A charge point that answers Reset Accepted after a delay.</summary>
+    private sealed class SlowChargePoint(TimeSpan delay) : IOcppRequestHandler
+    {
+        public async ValueTask<OcppResponse> HandleAsync(OcppIncomingCall call, CancellationToken cancellationToken)
+        {
+            await Task.Delay(delay, cancellationToken);
+            return OcppResponse.Result(new RawJson("{\"status\":\"Accepted\"}"));
+        }
+    }
+
+    /// <summary>A bus whose sends of routed CALLs never complete and ignore their token; everything else passes.</summary>
+    private sealed class StuckCallsBus(IOcppClusterBus inner) : IOcppClusterBus
+    {
+        public Task StartAsync(string nodeId, IOcppClusterReceiver receiver, CancellationToken cancellationToken) => inner.StartAsync(nodeId, receiver, cancellationToken);
+
+        public Task BroadcastAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken) => inner.BroadcastAsync(message, cancellationToken);
+
+        public Task<bool> SendAsync(string nodeId, ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
+            => Encoding.UTF8.GetString(message.Span).Contains("\"kind\":\"call\"", StringComparison.Ordinal)
+                ? new TaskCompletionSource<bool>().Task
+                : inner.SendAsync(nodeId, message, cancellationToken);
+
+        public ValueTask DisposeAsync() => inner.DisposeAsync();
+    }
+
+    private sealed class IgnoringReceiver : IOcppClusterReceiver
+    {
+        public void OnMessage(ReadOnlySpan<byte> message)
+        {
+        }
+
+        public void OnBusLost(Exception? reason)
+        {
+        }
+
+        public void OnBusRestored()
+        {
         }
     }
 }

@@ -57,6 +57,7 @@ internal sealed class ClusterMessage
 
     public string? Payload { get; init; }
 
+    /// <summary>A routed CALL's timeout in milliseconds; 0 for Timeout.InfiniteTimeSpan.</summary>
     public long TimeoutMs { get; init; }
 
     public string? Status { get; init; }

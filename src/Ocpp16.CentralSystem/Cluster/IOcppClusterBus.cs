@@ -13,12 +13,18 @@ public interface IOcppClusterBus : IAsyncDisposable
     /// <param name="receiver">Gets the messages; called on the bus's threads, one message at a time per kind.</param>
     /// <param name="cancellationToken">Cancels connecting.</param>
     /// <returns>A task that completes when the node can send and receive.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="nodeId"/> or <paramref name="receiver"/> is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidOperationException">The node cannot join: e.g. another node of the same id is connected
+    /// (<see cref="InMemoryOcppClusterNetwork"/>) or the broker cannot be reached (RabbitMQ).</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     Task StartAsync(string nodeId, IOcppClusterReceiver receiver, CancellationToken cancellationToken);
 
     /// <summary>Sends a message to every node of the cluster, this one included.</summary>
     /// <param name="message">The message (UTF-8 JSON); the bus may keep a reference until it is sent.</param>
     /// <param name="cancellationToken">Cancels sending.</param>
-    /// <returns>A task that completes when the broker has the message.</returns>
+    /// <returns>A task that completes when the broker has the message (or, for a bus that queues broadcasts, when it is queued).</returns>
+    /// <remarks>A broadcast that cannot be delivered is lost; the cluster announces its state again after <see cref="IOcppClusterReceiver.OnBusRestored"/>.</remarks>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     Task BroadcastAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken);
 
     /// <summary>Sends a message to one node.</summary>
@@ -27,6 +33,11 @@ public interface IOcppClusterBus : IAsyncDisposable
     /// <param name="cancellationToken">Cancels sending.</param>
     /// <returns><see langword="true"/> when the broker accepted it for that node; <see langword="false"/> when the node
     /// is not connected to the broker (its queue is gone), so it cannot arrive.</returns>
+    /// <exception cref="InvalidOperationException">The bus has not started.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <remarks>Any other exception (the broker connection is down) counts, for <see cref="OcppCluster"/>, as the node not
+    /// being reachable; a routed CALL whose send does not complete ends with <see cref="Transport.OcppTimeoutException"/>
+    /// after its timeout plus <see cref="OcppClusterOptions.RoutingGrace"/>.</remarks>
     Task<bool> SendAsync(string nodeId, ReadOnlyMemory<byte> message, CancellationToken cancellationToken);
 }
 
@@ -34,7 +45,8 @@ public interface IOcppClusterBus : IAsyncDisposable
 public interface IOcppClusterReceiver
 {
     /// <summary>A broadcast (from any node, this one included) or a message sent to this node.</summary>
-    /// <param name="message">The message (UTF-8 JSON), valid during the call.</param>
+    /// <param name="message">The message (UTF-8 JSON), valid during the call only. A message that cannot be read or
+    /// handled is logged and dropped; this method does not throw.</param>
     void OnMessage(ReadOnlySpan<byte> message);
 
     /// <summary>The connection to the broker was lost (and is being restored by the bus, if it can).</summary>

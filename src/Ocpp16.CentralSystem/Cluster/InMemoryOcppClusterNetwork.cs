@@ -16,7 +16,10 @@ public sealed class InMemoryOcppClusterNetwork
     public IReadOnlyCollection<string> Nodes => [.. _nodes.Keys];
 
     /// <summary>Creates the bus of one node (pass it to <c>AddScaleOut</c>).</summary>
-    /// <returns>A bus that joins this network when its node starts.</returns>
+    /// <returns>A bus that joins this network when its node starts. Its <see cref="IOcppClusterBus.StartAsync"/> throws
+    /// <see cref="InvalidOperationException"/> when a node of the same id is connected to this network now, and
+    /// <see cref="ArgumentNullException"/> for a <see langword="null"/> node id or receiver; its
+    /// <see cref="IOcppClusterBus.SendAsync"/> answers <see langword="false"/> for a node not connected (or cut off).</returns>
     public IOcppClusterBus CreateBus() => new Bus(this);
 
     /// <summary>
@@ -25,6 +28,7 @@ public sealed class InMemoryOcppClusterNetwork
     /// </summary>
     /// <param name="nodeId">The node.</param>
     /// <returns><see langword="true"/> when the node was connected.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="nodeId"/> is <see langword="null"/>.</exception>
     public bool Isolate(string nodeId)
     {
         if (!_nodes.TryRemove(nodeId, out var bus))
@@ -42,6 +46,7 @@ public sealed class InMemoryOcppClusterNetwork
     /// </summary>
     /// <param name="nodeId">The node.</param>
     /// <returns><see langword="true"/> when the node was connected.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="nodeId"/> is <see langword="null"/>.</exception>
     public bool Silence(string nodeId)
     {
         if (!_nodes.TryGetValue(nodeId, out var bus))

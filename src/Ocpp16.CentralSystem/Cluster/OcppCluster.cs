@@ -29,10 +29,11 @@ public sealed record ClusterChargePoint(string Id, string NodeId, DateTimeOffset
 /// with the charge point's answer (CALLRESULT or <see cref="OcppCallErrorException"/>), <see cref="OcppTimeoutException"/>
 /// when the charge point did not answer within the call's timeout (carried with the request: the owner waits the
 /// remaining time, no second timeout applies) or the owner's answer did not come within that timeout plus
-/// <see cref="OcppClusterOptions.RoutingGrace"/>, or <see cref="OcppConnectionClosedException"/> when the charge point is
+/// <see cref="OcppClusterOptions.RoutingGrace"/> (counted from the send, so a send stuck on the bus ends the same way;
+/// a call with <see cref="Timeout.InfiniteTimeSpan"/> has neither timeout, as a local one), or <see cref="OcppConnectionClosedException"/> when the charge point is
 /// not connected to its owner any more, the owner is not reachable (its queue is gone: at once), or the owner left the
 /// cluster while the call was in flight (see below; the CALL may or may not have reached the charge point, as when a
-/// local connection drops mid-call). A call never hangs.</para>
+/// local connection drops mid-call). A call with a finite timeout never hangs.</para>
 /// <para><b>Node loss.</b> Every <see cref="OcppClusterOptions.HeartbeatInterval"/> each node broadcasts a sign of life
 /// and sends one straight to every other node. A node whose process dies is taken for dead at the next of these sends
 /// when the bus can tell that its address is gone (RabbitMQ deletes a node's queue as soon as its connection drops:
@@ -78,20 +79,49 @@ public sealed class OcppCluster : IOcppClusterReceiver
     /// <summary>Every charge point connected to a node of the cluster now.</summary>
     public IReadOnlyCollection<ClusterChargePoint> ChargePoints => [.. _directory.Values];
 
-    /// <summary>Raised when a charge point connected to a node (this one included). Runs on the bus's thread.</summary>
+    /// <summary>
+    /// Raised when a charge point connected to a node, this one included (<see cref="ClusterChargePoint.IsLocal"/> tells
+    /// which), once per new connection known to this node: for this node's own charge points on the thread that accepted
+    /// the WebSocket connection; for another node's, on the bus's thread when its announcement arrives, which also covers
+    /// a charge point that moved to (or reconnected on) another node and the charge points a node announces when it
+    /// joins or its bus recovers. A move raises this event for the new connection only, not
+    /// <see cref="ChargePointDisconnected"/> for the old one. An exception a handler throws is logged and the other handlers run.
+    /// </summary>
     public event EventHandler<ClusterChargePoint>? ChargePointConnected;
 
-    /// <summary>Raised when a charge point's connection to a node closed, or its node left the cluster. Runs on the bus's thread.</summary>
+    /// <summary>
+    /// Raised when a charge point that this node knows as connected is gone: its connection to this node closed (on the
+    /// thread that ran the connection, when no other local connection of the identity is left); another node announced
+    /// that its connection there closed (on the bus's thread); or its node left the cluster (see <see cref="NodeLeft"/>
+    /// for that thread), once for each of that node's charge points, before <see cref="NodeLeft"/>. Not raised for a
+    /// charge point that moved to another node (see <see cref="ChargePointConnected"/>). An exception a handler throws is
+    /// logged and the other handlers run.
+    /// </summary>
     public event EventHandler<ClusterChargePoint>? ChargePointDisconnected;
 
     /// <summary>
-    /// Raised when the session state of a charge point connected to another node changed there (boot information,
-    /// registration status, connector statuses, heartbeat), after this node's copy (<see cref="OcppCentralSystem.TryGetSession"/>)
-    /// was updated. Runs on the bus's thread.
+    /// Raised after this node's copy of the session of a charge point connected to another node
+    /// (<see cref="OcppCentralSystem.TryGetSession"/>) was updated from its owner: when the owner announces that it holds
+    /// the charge point (a new connection, the charge point moving there, a node joining or a bus recovering: the whole
+    /// session, security events included), and when the session changed on the owner: a BootNotification (boot
+    /// information, registration status and heartbeat interval, OCPP 1.6 §4.2), a StatusNotification (connector
+    /// statuses, §4.9), a Heartbeat (§4.6), a FirmwareStatusNotification (§4.5), DiagnosticsStatusNotification (§4.4),
+    /// LogStatusNotification or SignedFirmwareStatusNotification (transfer statuses, Security Whitepaper), a
+    /// SecurityEventNotification (security events), the charge point's answer to a CertificateSigned. Only changes
+    /// from the node the directory says owns the charge point are applied (a late one from a previous owner is dropped).
+    /// Not raised for this node's own charge points (see <see cref="ChargePointSession"/>). Runs on the bus's thread; an
+    /// exception a handler throws is logged and the other handlers run.
     /// </summary>
     public event EventHandler<ChargePointSession>? SessionChanged;
 
-    /// <summary>Raised when a node left the cluster (no sign of life for <see cref="OcppClusterOptions.NodeTimeout"/>). Runs on a timer thread.</summary>
+    /// <summary>
+    /// Raised with a node's id when it left the cluster, after its charge points were forgotten (each with
+    /// <see cref="ChargePointDisconnected"/>) and its calls in flight ended with <see cref="OcppConnectionClosedException"/>:
+    /// when it announced that it stopped (on the bus's thread), when a sign of life sent straight to it was refused (its
+    /// address is gone: on a thread-pool thread after the heartbeat), or when it gave no sign of life for
+    /// <see cref="OcppClusterOptions.NodeTimeout"/> (on the heartbeat timer's thread). Raised again if the node comes back
+    /// and leaves again. An exception a handler throws is logged and the other handlers run.
+    /// </summary>
     public event EventHandler<string>? NodeLeft;
 
     /// <summary>Finds the node that owns a charge point.</summary>
@@ -215,9 +245,15 @@ public sealed class OcppCluster : IOcppClusterReceiver
     internal void OnLocalConnected(ConnectedChargePoint chargePoint)
     {
         var entry = new ClusterChargePoint(chargePoint.Id, NodeId, chargePoint.ConnectedAt, chargePoint.RemoteAddress, IsLocal: true);
+        var changed = !_directory.TryGetValue(chargePoint.Id, out var previous) || previous.NodeId != entry.NodeId || previous.ConnectedAt != entry.ConnectedAt;
         _directory[chargePoint.Id] = entry;
         chargePoint.Session.Changed += OnLocalSessionChanged;
         _ = BroadcastAsync(Owned(chargePoint));
+        if (changed)
+        {
+            // This node's own Owned broadcast is not applied on receipt (m.Node == NodeId): this is the only raise.
+            Raise(ChargePointConnected, entry);
+        }
     }
 
     /// <summary>The announcement that this node holds <paramref name="chargePoint"/>, with its session.</summary>
@@ -239,9 +275,10 @@ public sealed class OcppCluster : IOcppClusterReceiver
             return; // Another local connection of the same identity is still open (AllowBoth, or the replacement).
         }
 
-        if (_directory.TryGetValue(chargePoint.Id, out var entry) && entry.NodeId == NodeId)
+        if (_directory.TryGetValue(chargePoint.Id, out var entry) && entry.NodeId == NodeId
+            && _directory.TryRemove(new KeyValuePair<string, ClusterChargePoint>(chargePoint.Id, entry)))
         {
-            _directory.TryRemove(new KeyValuePair<string, ClusterChargePoint>(chargePoint.Id, entry));
+            Raise(ChargePointDisconnected, entry);
         }
 
         _ = BroadcastAsync(new ClusterMessage { Kind = ClusterKinds.Released, Node = NodeId, ChargePoint = chargePoint.Id, ConnectedAt = chargePoint.ConnectedAt });
@@ -263,17 +300,24 @@ public sealed class OcppCluster : IOcppClusterReceiver
     /// </summary>
     internal async ValueTask<OcppCallResult> CallAsync(ClusterChargePoint owner, string action, IOcppJsonWritable payload, TimeSpan timeout, CancellationToken cancellationToken)
     {
+        // As a local call: positive or Timeout.InfiniteTimeSpan.
+        if (timeout != Timeout.InfiniteTimeSpan && timeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "The timeout must be positive or Timeout.InfiniteTimeSpan.");
+        }
+
         var json = ClusterJson.Payload(payload);
-        var deadline = _time.GetTimestamp();
+        var started = _time.GetTimestamp();
         for (var attempt = 0; ; attempt++)
         {
+            var remaining = Remaining(timeout, _time.GetElapsedTime(started));
             if (owner.NodeId == NodeId && _centralSystem.Registry.TryGet(owner.Id, out var local))
             {
                 // It moved here.
-                return await local.SendAsync((Messages.IOcppRequest)payload, timeout - _time.GetElapsedTime(deadline), cancellationToken).ConfigureAwait(false);
+                return await local.SendAsync((Messages.IOcppRequest)payload, remaining, cancellationToken).ConfigureAwait(false);
             }
 
-            var result = await CallOnceAsync(owner, action, json, timeout - _time.GetElapsedTime(deadline), cancellationToken).ConfigureAwait(false);
+            var result = await CallOnceAsync(owner, action, json, remaining, cancellationToken).ConfigureAwait(false);
             if (result.Result is { } done)
             {
                 return done;
@@ -281,7 +325,7 @@ public sealed class OcppCluster : IOcppClusterReceiver
 
             // Not held by that node: follow the charge point if the directory knows a newer owner.
             if (attempt < 2 && _directory.TryGetValue(owner.Id, out var now) && (now.NodeId != owner.NodeId || now.ConnectedAt != owner.ConnectedAt)
-                && timeout > _time.GetElapsedTime(deadline))
+                && (timeout == Timeout.InfiniteTimeSpan || timeout > _time.GetElapsedTime(started)))
             {
                 owner = now;
                 continue;
@@ -291,11 +335,47 @@ public sealed class OcppCluster : IOcppClusterReceiver
         }
     }
 
+    /// <summary>The longest timeout a timer takes (about 49.7 days); a longer finite one is clamped to it.</summary>
+    private static readonly TimeSpan MaxTimeout = TimeSpan.FromMilliseconds(uint.MaxValue - 1.0);
+
+    /// <summary>What is left of <paramref name="timeout"/> after <paramref name="elapsed"/>: infinite stays infinite, a finite one is at least 1 ms and at most <see cref="MaxTimeout"/>.</summary>
+    internal static TimeSpan Remaining(TimeSpan timeout, TimeSpan elapsed)
+    {
+        if (timeout == Timeout.InfiniteTimeSpan)
+        {
+            return Timeout.InfiniteTimeSpan;
+        }
+
+        var left = timeout > MaxTimeout ? MaxTimeout - elapsed : timeout - elapsed;
+        return left < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : left > MaxTimeout ? MaxTimeout : left;
+    }
+
+    /// <summary>The timeout carried with a routed CALL, in whole milliseconds: 0 for infinite, else 1 to <see cref="MaxTimeout"/>.</summary>
+    internal static long ToTimeoutMs(TimeSpan timeout)
+        => timeout == Timeout.InfiniteTimeSpan ? 0 : (long)Math.Clamp(Math.Ceiling(timeout.TotalMilliseconds), 1, MaxTimeout.TotalMilliseconds);
+
+    /// <summary>The timeout of a routed CALL at its owner, from <see cref="ClusterMessage.TimeoutMs"/> (0 or less: infinite).</summary>
+    internal static TimeSpan FromTimeoutMs(long timeoutMs)
+        => timeoutMs <= 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromMilliseconds(Math.Min(timeoutMs, (long)MaxTimeout.TotalMilliseconds));
+
+    /// <summary>How long the caller waits for the owner's reply: the call's timeout plus the grace, at most <see cref="MaxTimeout"/>; infinite for an infinite call.</summary>
+    private TimeSpan ExpiryOf(TimeSpan timeout)
+        => timeout == Timeout.InfiniteTimeSpan
+            ? Timeout.InfiniteTimeSpan
+            : TimeSpan.FromMilliseconds(Math.Min(timeout.TotalMilliseconds + _options.RoutingGrace.TotalMilliseconds, MaxTimeout.TotalMilliseconds));
+
     private async ValueTask<(OcppCallResult? Result, string RequestId)> CallOnceAsync(ClusterChargePoint owner, string action, string payload, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var requestId = Guid.NewGuid().ToString("N");
         var pending = new PendingCall(owner.NodeId, owner.Id, action, requestId, timeout);
         _pending[requestId] = pending;
+
+        // The expiry runs from before the send, and also gives up a send stuck on the broker (a call never hangs).
+        var expiryTime = ExpiryOf(timeout);
+        await using var expiry = expiryTime == Timeout.InfiniteTimeSpan
+            ? null
+            : _time.CreateTimer(static state => ((PendingCall)state!).Expire(), pending, expiryTime, Timeout.InfiniteTimeSpan);
+        using var sending = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, pending.Expired);
         try
         {
             var message = ClusterJson.Serialize(new ClusterMessage
@@ -306,14 +386,25 @@ public sealed class OcppCluster : IOcppClusterReceiver
                 RequestId = requestId,
                 Action = action,
                 Payload = payload,
-                TimeoutMs = Math.Max(1, (long)timeout.TotalMilliseconds),
+                TimeoutMs = ToTimeoutMs(timeout),
             });
-            if (!_nodes.ContainsKey(owner.NodeId) || !await TrySendAsync(owner.NodeId, message, cancellationToken).ConfigureAwait(false))
+            bool sent;
+            try
+            {
+                sent = _nodes.ContainsKey(owner.NodeId) && await TrySendAsync(owner.NodeId, message, sending.Token).AsTask().WaitAsync(sending.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (pending.Expired.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                // The send outlived the call's timeout plus the grace (even one that ignores its token): the call ended
+                // with OcppTimeoutException.
+                sent = true;
+            }
+
+            if (!sent)
             {
                 return (OcppCallResult.FromDisconnect(requestId, action, timeout), requestId);
             }
 
-            await using var expiry = _time.CreateTimer(static state => ((PendingCall)state!).Expire(), pending, timeout + _options.RoutingGrace, Timeout.InfiniteTimeSpan);
             return (await pending.Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false), requestId);
         }
         finally
@@ -403,7 +494,12 @@ public sealed class OcppCluster : IOcppClusterReceiver
 
                 break;
             case ClusterKinds.Session when m.Node != NodeId && m.ChargePoint is { } id && m.Session is { } session:
-                ApplySession(id, session);
+                // Only from the node that owns it now: a late change from a previous owner must not overwrite the live session.
+                if (_directory.TryGetValue(id, out var owner) && owner.NodeId == m.Node && !owner.IsLocal)
+                {
+                    ApplySession(id, session);
+                }
+
                 break;
             case ClusterKinds.Call:
                 _ = ExecuteAsync(m);
@@ -498,7 +594,7 @@ public sealed class OcppCluster : IOcppClusterReceiver
     private async Task ExecuteAsync(ClusterMessage request)
     {
         var action = request.Action ?? string.Empty;
-        var timeout = TimeSpan.FromMilliseconds(Math.Max(1, request.TimeoutMs));
+        var timeout = FromTimeoutMs(request.TimeoutMs);
         ClusterMessage reply;
         try
         {
@@ -535,6 +631,12 @@ public sealed class OcppCluster : IOcppClusterReceiver
                 };
             }
         }
+        catch (Exception e) when (e is ObjectDisposedException or OcppConnectionClosedException)
+        {
+            // First: ObjectDisposedException derives from InvalidOperationException, and a disposed connection is a
+            // closed one (OcppConnectionClosedException at the caller), not a refused call.
+            reply = Reply(request, ReplyStatus.Disconnected);
+        }
         catch (InvalidOperationException e)
         {
             reply = new ClusterMessage { Kind = ClusterKinds.Reply, Node = NodeId, RequestId = request.RequestId, Status = ReplyStatus.Refused, ErrorDescription = e.Message };
@@ -542,10 +644,6 @@ public sealed class OcppCluster : IOcppClusterReceiver
         catch (ArgumentException e)
         {
             reply = new ClusterMessage { Kind = ClusterKinds.Reply, Node = NodeId, RequestId = request.RequestId, Status = ReplyStatus.Invalid, ErrorDescription = e.Message };
-        }
-        catch (Exception e) when (e is ObjectDisposedException or OcppConnectionClosedException)
-        {
-            reply = Reply(request, ReplyStatus.Disconnected);
         }
 
         await SendQuietlyAsync(request.Node, reply).ConfigureAwait(false);
@@ -650,7 +748,16 @@ public sealed class OcppCluster : IOcppClusterReceiver
             }
         }
 
-        public void Expire() => Completion.TrySetResult(OcppCallResult.FromTimeout(requestId, action, timeout));
+        private readonly CancellationTokenSource _expired = new();
+
+        /// <summary>Cancelled when the call expired (its timeout plus the grace passed): gives up a send still in progress.</summary>
+        public CancellationToken Expired => _expired.Token;
+
+        public void Expire()
+        {
+            Completion.TrySetResult(OcppCallResult.FromTimeout(requestId, action, timeout));
+            _expired.Cancel();
+        }
 
         public void Disconnect() => Completion.TrySetResult(OcppCallResult.FromDisconnect(requestId, action, timeout));
     }

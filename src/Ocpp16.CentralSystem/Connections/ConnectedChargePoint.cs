@@ -188,10 +188,18 @@ public sealed partial class ConnectedChargePoint : IOcppViolationSink
         Start(work, token);
     }
 
-    /// <summary>Closes the connection.</summary>
+    /// <summary>
+    /// Closes the connection (WebSocket close status 1000, NormalClosure). For a charge point of another node of the
+    /// cluster (<see cref="IsRemote"/>), asks that node to close it: the task completes when the bus has taken the
+    /// request, not when the connection is closed (watch <see cref="Cluster.OcppCluster.ChargePointDisconnected"/>), and
+    /// nothing happens if that node no longer holds the charge point or is not reachable.
+    /// </summary>
     /// <param name="description">Close reason sent to the charge point.</param>
-    /// <param name="cancellationToken">Cancels the close handshake.</param>
-    /// <returns>A task that completes when closed.</returns>
+    /// <param name="cancellationToken">Cancels the close handshake, or the sending of the request to the owning node.</param>
+    /// <returns>A task that completes when closed (local) or when the close request was sent (remote).</returns>
+    /// <exception cref="InvalidOperationException">Remote: the cluster bus has not started.</exception>
+    /// <exception cref="OperationCanceledException">Remote: <paramref name="cancellationToken"/> was cancelled before the request was sent.</exception>
+    /// <remarks>Remote: an exception of the bus (e.g. RabbitMQ's when the broker connection is down) is passed on.</remarks>
     public Task CloseAsync(string? description = null, CancellationToken cancellationToken = default)
         => _connection?.CloseAsync(WebSocketCloseStatus.NormalClosure, description, cancellationToken)
             ?? _cluster!.CloseAsync(_remote!, description, cancellationToken);
