@@ -321,11 +321,7 @@ internal static class CompositeSchedule
         decimal? minChargingRate = null;
         if (connectorId >= 1)
         {
-            var tx = Prevailing(profiles, inputs, ChargingProfilePurposeType.TxProfile, connectorId, start, start);
-            if (tx.Profile is null)
-            {
-                tx = Prevailing(profiles, inputs, ChargingProfilePurposeType.TxDefaultProfile, connectorId, start, start);
-            }
+            var tx = TransactionLimit(profiles, inputs, connectorId, start, start);
 
             if (tx.Profile?.Profile.ChargingSchedule.MinChargingRate is { } rate)
             {
@@ -344,11 +340,7 @@ internal static class CompositeSchedule
     public static (decimal Limit, int? NumberPhases) ConnectorLimitAt(IReadOnlyList<InstalledChargingProfile> profiles, ScheduleInputs inputs, int connectorId, long t, long scheduleStart, ChargingRateUnitType unit, out bool limited)
     {
         var max = Prevailing(profiles, inputs, ChargingProfilePurposeType.ChargePointMaxProfile, 0, t, scheduleStart);
-        var tx = Prevailing(profiles, inputs, ChargingProfilePurposeType.TxProfile, connectorId, t, scheduleStart);
-        if (tx.Profile is null)
-        {
-            tx = Prevailing(profiles, inputs, ChargingProfilePurposeType.TxDefaultProfile, connectorId, t, scheduleStart);
-        }
+        var tx = TransactionLimit(profiles, inputs, connectorId, t, scheduleStart);
 
         limited = max.Profile is not null || tx.Profile is not null;
         if (!limited)
@@ -367,11 +359,7 @@ internal static class CompositeSchedule
         var sum = 0m;
         for (var c = 1; c <= inputs.ConnectorCount; c++)
         {
-            var tx = Prevailing(profiles, inputs, ChargingProfilePurposeType.TxProfile, c, t, scheduleStart);
-            if (tx.Profile is null)
-            {
-                tx = Prevailing(profiles, inputs, ChargingProfilePurposeType.TxDefaultProfile, c, t, scheduleStart);
-            }
+            var tx = TransactionLimit(profiles, inputs, c, t, scheduleStart);
 
             sum += tx.Profile is null ? Round(inputs.Supply.Maximum(unit)) : Round(inputs.Supply.Convert(tx.Limit, tx.Profile.Unit, unit, tx.Phases));
         }
@@ -427,6 +415,13 @@ internal static class CompositeSchedule
 
     /// <summary>Rounds down to 0.1 (the schema's multipleOf), so a converted limit never exceeds the one it comes from.</summary>
     public static decimal Round(decimal value) => decimal.Floor(value * 10m) / 10m;
+
+    /// <summary>The transaction limit of a connector: its prevailing TxProfile, else its prevailing TxDefaultProfile (§3.13.1).</summary>
+    private static (InstalledChargingProfile? Profile, decimal Limit, int? Phases) TransactionLimit(IReadOnlyList<InstalledChargingProfile> profiles, ScheduleInputs inputs, int connectorId, long t, long scheduleStart)
+    {
+        var tx = Prevailing(profiles, inputs, ChargingProfilePurposeType.TxProfile, connectorId, t, scheduleStart);
+        return tx.Profile is not null ? tx : Prevailing(profiles, inputs, ChargingProfilePurposeType.TxDefaultProfile, connectorId, t, scheduleStart);
+    }
 
     private static (InstalledChargingProfile? Profile, decimal Limit, int? Phases) Prevailing(IReadOnlyList<InstalledChargingProfile> profiles, ScheduleInputs inputs, ChargingProfilePurposeType purpose, int connectorId, long t, long scheduleStart)
     {
