@@ -175,6 +175,37 @@ public sealed class MinimalCsmsCheckpointTests
     }
 }
 
+/// <summary>MinimalCsms stops cleanly on SIGTERM (as under systemd or Ctrl+C): the writer and its checkpoint thread shut down once.</summary>
+public sealed class MinimalCsmsShutdownTests
+{
+    [Fact]
+    public async Task SIGTERM_stops_the_CSMS_with_exit_code_0_and_no_unhandled_exception()
+    {
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "ocpp16-csms-stop-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            await using var rig = await Rig.StartAsync("--data-dir", dataDirectory);
+            using (var ws = await RawOcpp.ConnectAsync(rig.Api.Port, "CP-STOP"))
+            {
+                await RawOcpp.CallAsync(ws, "b", "BootNotification", """{"chargePointVendor":"V","chargePointModel":"M"}""");
+            }
+
+            rig.Csms.Terminate();
+            var exit = await rig.Csms.WaitForExitAsync(TimeSpan.FromSeconds(30));
+
+            Assert.True(exit == 0, $"exit code {exit?.ToString() ?? "none (still running)"}; output:\n{rig.Csms.Output}");
+            Assert.DoesNotContain("Unhandled exception", rig.Csms.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (Directory.Exists(dataDirectory))
+            {
+                Directory.Delete(dataDirectory, recursive: true);
+            }
+        }
+    }
+}
+
 /// <summary>The API's additions: problem details, the OpenAPI document, the action list, PasswordHash, and a handler for every CP→CS action.</summary>
 public sealed class MinimalCsmsApiTests(CsmsFixture fixture) : IClassFixture<CsmsFixture>
 {

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Diagnostics;
 using System.Text;
 
@@ -148,6 +149,18 @@ internal sealed class SampleProcess : IAsyncDisposable
             await Task.Delay(100).ConfigureAwait(false);
         }
     }
+
+    /// <summary>Asks the process to stop as systemd or Ctrl+C would (SIGTERM; Linux and macOS).</summary>
+    public void Terminate()
+    {
+        if (kill(_process.Id, 15) != 0)
+        {
+            throw new InvalidOperationException($"kill({_process.Id}, SIGTERM) failed: errno {Marshal.GetLastPInvokeError()}");
+        }
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int signal);
 
     /// <summary>Waits for the process to exit; null if it did not within <paramref name="timeout"/>.</summary>
     public async Task<int?> WaitForExitAsync(TimeSpan timeout)

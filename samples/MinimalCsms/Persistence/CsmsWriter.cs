@@ -32,6 +32,7 @@ internal sealed class CsmsWriter : IAsyncDisposable
     private readonly SemaphoreSlim _checkpointDue = new(0, 1);
     private readonly CancellationTokenSource _checkpointStop = new();
     private readonly Thread _checkpointThread;
+    private int _disposeStarted;
     private readonly ITimer _timer;
     private long _lastCommit;
     private bool _committing;
@@ -159,6 +160,12 @@ internal sealed class CsmsWriter : IAsyncDisposable
 
     public ValueTask DisposeAsync()
     {
+        // Disposed at ApplicationStopped (Program.cs) and again by the container.
+        if (Interlocked.Exchange(ref _disposeStarted, 1) != 0)
+        {
+            return ValueTask.CompletedTask;
+        }
+
         _timer.Dispose();
         _checkpointer.Dispose();
         _checkpointStop.Cancel();
